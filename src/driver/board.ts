@@ -1,0 +1,95 @@
+// Boards: one TOML file per board in boards/. Adding a board is adding a file.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'smol-toml';
+import { userError } from '../diagnostics/errors.js';
+
+export type ConsoleKind = 'pl011' | 'cmsdk-uart';
+export type Core = 'cortex-m3' | 'cortex-m4' | 'cortex-m7' | 'cortex-m0' | 'cortex-m33';
+
+export interface MemoryRegion {
+  readonly origin: number;
+  readonly size: number;
+}
+
+export interface Board {
+  readonly name: string;
+  readonly description: string;
+  readonly cpu: { readonly core: Core; readonly arch: string; readonly fpu: 'none' | 'fpv4-sp-d16' | 'fpv5-d16' };
+  readonly flash: MemoryRegion;
+  readonly ram: MemoryRegion;
+  readonly stackSize: number;
+  readonly console: { readonly kind: ConsoleKind; readonly base: number };
+  readonly qemuMachine: string;
+  readonly flashMethod: { readonly method: 'gdb' | 'openocd'; readonly target?: string };
+}
+
+/** boards/ of this package (works from src/ under vitest and from dist/src/ when built). */
+export function boardsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'boards');
+    try {
+      if (readdirSync(candidate).some((f) => f.endsWith('.toml'))) return candidate;
+    } catch {
+      // not here: go up
+    }
+    dir = dirname(dir);
+  }
+  throw userError('board', 'cannot find the boards/ folder of mcu-aot');
+}
+
+export function listBoards(): string[] {
+  return readdirSync(boardsDir())
+    .filter((f) => f.endsWith('.toml'))
+    .map((f) => f.slice(0, -'.toml'.length))
+    .sort();
+}
+
+export function loadBoard(name: string): Board {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || !listBoards().includes(name)) {
+    throw userError('board', `unknown board '${name}'`, {}, `known boards: ${listBoards().join(', ')}`);
+  }
+  const file = join(boardsDir(), `${name}.toml`);
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw userError('board', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const get = (path: string): unknown => {
+    let cur: unknown = doc;
+    for (const key of path.split('.')) {
+      if (typeof cur !== 'object' || cur === null || !(key in cur)) return undefined;
+      cur = (cur as Record<string, unknown>)[key];
+    }
+    return cur;
+  };
+  const num = (path: string): number => {
+    const v = get(path);
+    if (typeof v !== 'number' && typeof v !== 'bigint') throw userError('board', `'${path}' must be a number`, { file });
+    return Number(v);
+  };
+  const str = (path: string, fallback?: string): string => {
+    const v = get(path) ?? fallback;
+    if (typeof v !== 'string') throw userError('board', `'${path}' must be a string`, { file });
+    return v;
+  };
+  const target = get('flash.target');
+  return {
+    name: str('name'),
+    description: str('description', ''),
+    cpu: { core: str('cpu.core') as Core, arch: str('cpu.arch'), fpu: str('cpu.fpu', 'none') as Board['cpu']['fpu'] },
+    flash: { origin: num('memory.flash.origin'), size: num('memory.flash.size') },
+    ram: { origin: num('memory.ram.origin'), size: num('memory.ram.size') },
+    stackSize: num('stack.size'),
+    console: { kind: str('console.kind') as ConsoleKind, base: num('console.base') },
+    qemuMachine: str('qemu.machine'),
+    flashMethod: {
+      method: str('flash.method') as 'gdb' | 'openocd',
+      ...(typeof target === 'string' ? { target } : {}),
+    },
+  };
+}

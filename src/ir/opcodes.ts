@@ -1,0 +1,125 @@
+// The IR opcode table: every opcode once, with what the printer, parser, verifier and the
+// passes need to know about it. A missing row is a type error.
+
+/** Which immediate fields an instruction of this opcode carries (see Inst). */
+export type ImmKind =
+  | 'none'
+  | 'const' // imm: number (i32) or bigint (i64)
+  | 'cc' // cc: IntCC
+  | 'bits' // imm: 8 | 16 | 32, width of the sign-extended low part
+  | 'mem' // mem: MemAccess
+  | 'global' // index: global index
+  | 'func' // index: function index
+  | 'sig' // index: signature (type) index, table: table index
+  | 'trap'; // trap: TrapKind
+
+/** How an instruction's result types are found. */
+export type ResultRule =
+  | 'none' // no result
+  | 'same' // one result, the type of the first value argument (of the last for select)
+  | 'i32' // one i32 result
+  | 'explicit' // one result whose type the instruction states (inst.type)
+  | 'signature'; // the callee's signature decides (calls)
+
+/** What the argument list looks like. A number is a fixed arity. */
+export type ArgRule = number | 'variadic';
+
+export interface OpInfo {
+  readonly imm: ImmKind;
+  readonly args: ArgRule;
+  readonly result: ResultRule;
+  /** No side effects, no trap: may be removed when unused, moved, or merged. */
+  readonly pure?: boolean;
+  readonly commutative?: boolean;
+  /** May trap (its own implicit check), so it may not be removed or speculated. */
+  readonly mayTrap?: boolean;
+  /** Reads or writes memory, globals or calls out. */
+  readonly sideEffects?: boolean;
+  /** Ends a block; the instruction carries `targets`. */
+  readonly terminator?: boolean;
+  /** Integer types only: i32 or i64. */
+  readonly intOnly?: boolean;
+}
+
+const binary = (extra: Partial<OpInfo> = {}): OpInfo => ({
+  imm: 'none', args: 2, result: 'same', pure: true, intOnly: true, ...extra,
+});
+const unary = (extra: Partial<OpInfo> = {}): OpInfo => ({
+  imm: 'none', args: 1, result: 'same', pure: true, intOnly: true, ...extra,
+});
+const trappingDivide: Partial<OpInfo> = { pure: false, mayTrap: true };
+
+export const OPCODES = {
+  iconst: { imm: 'const', args: 0, result: 'explicit', pure: true, intOnly: true },
+
+  iadd: binary({ commutative: true }),
+  isub: binary(),
+  imul: binary({ commutative: true }),
+  sdiv: binary(trappingDivide), // traps on zero divisor and on MIN / -1
+  udiv: binary(trappingDivide),
+  srem: binary(trappingDivide), // traps on zero divisor; MIN % -1 is 0
+  urem: binary(trappingDivide),
+  band: binary({ commutative: true }),
+  bor: binary({ commutative: true }),
+  bxor: binary({ commutative: true }),
+  shl: binary(), // shift amount taken modulo the bit width, as in Wasm
+  sshr: binary(),
+  ushr: binary(),
+  rotl: binary(),
+  rotr: binary(),
+
+  clz: unary(),
+  ctz: unary(),
+  popcnt: unary(),
+  /** Sign-extend the low `imm` bits in place (Wasm's i32.extend8_s and friends). */
+  sextend_low: { imm: 'bits', args: 1, result: 'same', pure: true, intOnly: true },
+
+  icmp: { imm: 'cc', args: 2, result: 'i32', pure: true, intOnly: true },
+
+  /** i32 -> i64, signed. */
+  sextend: { imm: 'none', args: 1, result: 'explicit', pure: true, intOnly: true },
+  /** i32 -> i64, unsigned. */
+  uextend: { imm: 'none', args: 1, result: 'explicit', pure: true, intOnly: true },
+  /** i64 -> i32, keep the low half. */
+  ireduce: { imm: 'none', args: 1, result: 'explicit', pure: true, intOnly: true },
+
+  /** select(cond, ifTrue, ifFalse): cond is i32, nonzero picks ifTrue. */
+  select: { imm: 'none', args: 3, result: 'same', pure: true },
+
+  /** load(addr): bounds-checked linear memory read; result type in inst.type. */
+  load: { imm: 'mem', args: 1, result: 'explicit', mayTrap: true, sideEffects: true },
+  /** store(addr, value): bounds-checked linear memory write. */
+  store: { imm: 'mem', args: 2, result: 'none', mayTrap: true, sideEffects: true },
+  /** Current linear memory size in 64 KiB pages. */
+  memory_size: { imm: 'none', args: 0, result: 'i32', sideEffects: true },
+
+  global_get: { imm: 'global', args: 0, result: 'explicit', sideEffects: true },
+  global_set: { imm: 'global', args: 1, result: 'none', sideEffects: true },
+
+  /** call(args...): direct call of function `index`. */
+  call: { imm: 'func', args: 'variadic', result: 'signature', sideEffects: true, mayTrap: true },
+  /** call_indirect(args..., elementIndex): checked call through table `table` with
+   *  signature `index`. Traps: undefined element, uninitialized element, type mismatch. */
+  call_indirect: { imm: 'sig', args: 'variadic', result: 'signature', sideEffects: true, mayTrap: true },
+
+  /** Unconditional trap of kind `trap`. */
+  trap: { imm: 'trap', args: 0, result: 'none', terminator: true, sideEffects: true },
+  /** jump: targets[0]. */
+  jump: { imm: 'none', args: 0, result: 'none', terminator: true },
+  /** brif(cond): nonzero -> targets[0], zero -> targets[1]. */
+  brif: { imm: 'none', args: 1, result: 'none', terminator: true },
+  /** br_table(index): targets[i] for i < targets.length - 1, else the last (the default). */
+  br_table: { imm: 'none', args: 1, result: 'none', terminator: true },
+  /** return(values...). */
+  return: { imm: 'none', args: 'variadic', result: 'none', terminator: true },
+} as const satisfies Record<string, OpInfo>;
+
+export type Opcode = keyof typeof OPCODES;
+
+export function opInfo(op: Opcode): OpInfo {
+  return OPCODES[op];
+}
+
+export function isOpcode(name: string): name is Opcode {
+  return Object.prototype.hasOwnProperty.call(OPCODES, name);
+}
