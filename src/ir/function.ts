@@ -2,7 +2,7 @@
 // instructions, and a builder that keeps them consistent.
 
 import { InternalError } from '../diagnostics/errors.js';
-import { OPCODES, type Opcode } from './opcodes.js';
+import { opInfo, type Opcode } from './opcodes.js';
 import { asBlock, asValue, type BlockId, type IntCC, type TrapKind, type Type, type Value } from './types.js';
 
 /** A linear-memory access: offset immediate, width in bytes, sign extension of narrow loads. */
@@ -91,7 +91,7 @@ export function valueType(f: IrFunction, v: Value): Type {
 
 export function terminator(b: Block): Inst | undefined {
   const last = b.insts[b.insts.length - 1];
-  return last !== undefined && OPCODES[last.op].terminator === true ? last : undefined;
+  return last !== undefined && opInfo(last.op).terminator === true ? last : undefined;
 }
 
 /** Successor blocks of `b`, in target order (may repeat). */
@@ -155,7 +155,7 @@ export class FunctionBuilder {
 
   /** Append a single-result instruction and return its value. */
   value(op: Opcode, type: Type, fields: InstFields): Value {
-    const explicit = OPCODES[op].result === 'explicit';
+    const explicit = opInfo(op).result === 'explicit';
     return this.emit(op, explicit ? { ...fields, type } : fields, [type]).results[0]!;
   }
 
