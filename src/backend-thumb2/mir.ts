@@ -83,7 +83,8 @@ export type MInst =
   | { op: 'blx' | 'bx'; rm: Reg }
   /** If-Then: `mask` is the then/else pattern after the first instruction, e.g. '' (IT), 't', 'e', 'te'. */
   | { op: 'it'; firstCond: Cond; mask: string }
-  | { op: 'udf' | 'bkpt'; imm: number }
+  /** udf: a trap site; srcOffset is the Wasm code offset reported when it traps. */
+  | { op: 'udf' | 'bkpt'; imm: number; srcOffset?: number }
   | { op: 'nop' }
   /** Register copy inserted by the selector; the allocator coalesces or lowers it to mov. */
   | { op: 'copy'; rd: Reg; rm: Reg };

@@ -18,6 +18,8 @@ export interface Board {
   readonly name: string;
   readonly description: string;
   readonly cpu: { readonly core: Core; readonly arch: string; readonly fpu: 'none' | 'fpv4-sp-d16' | 'fpv5-d16' };
+  /** Processor clock in Hz as the QEMU machine runs it (`cpu.clock_hz`): runtime-c's SysTick clock. */
+  readonly clockHz?: number;
   readonly flash: MemoryRegion;
   readonly ram: MemoryRegion;
   readonly stackSize: number;
@@ -78,10 +80,12 @@ export function loadBoard(name: string): Board {
     return v;
   };
   const target = get('flash.target');
+  const clockHz = get('cpu.clock_hz');
   return {
     name: str('name'),
     description: str('description', ''),
     cpu: { core: str('cpu.core') as Core, arch: str('cpu.arch'), fpu: str('cpu.fpu', 'none') as Board['cpu']['fpu'] },
+    ...(clockHz !== undefined ? { clockHz: num('cpu.clock_hz') } : {}),
     flash: { origin: num('memory.flash.origin'), size: num('memory.flash.size') },
     ram: { origin: num('memory.ram.origin'), size: num('memory.ram.size') },
     stackSize: num('stack.size'),

@@ -1,0 +1,54 @@
+/* A monotonic clock from SysTick, for WASI clock_time_get.
+ *
+ * SysTick counts the processor clock (CLKSOURCE=1, MCU_CPU_HZ from the board file) down
+ * from a reload value that makes it wrap every millisecond; the wrap interrupt counts
+ * milliseconds and the current count gives the fraction. It starts on first use, so a
+ * program that never asks for the time takes no interrupts. Under QEMU the processor
+ * clock follows host time (no -icount), so readings track wall time. */
+#include "mcu_runtime.h"
+
+#ifndef MCU_CPU_HZ
+#error "MCU_CPU_HZ (the processor clock in Hz) must be defined"
+#endif
+
+/* SysTick registers (ARMv7-M ARM, B3.3). */
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define SYST_CSR_ENABLE (1u << 0)
+#define SYST_CSR_TICKINT (1u << 1)
+#define SYST_CSR_CLKSOURCE_CPU (1u << 2)
+
+#define TICKS_PER_MS ((uint32_t)(MCU_CPU_HZ) / 1000u)
+#define NS_PER_MS 1000000u
+
+static volatile uint32_t elapsed_ms;
+static volatile int started;
+
+void SysTick_Handler(void) { elapsed_ms = elapsed_ms + 1; }
+
+static void start_systick(void) {
+  SYST_RVR = TICKS_PER_MS - 1u;
+  SYST_CVR = 0;
+  SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE_CPU;
+  started = 1;
+}
+
+uint32_t mcu_clock_resolution_ns(void) {
+  uint32_t ns = 1000000000u / (uint32_t)(MCU_CPU_HZ);
+  return ns == 0 ? 1 : ns;
+}
+
+uint64_t mcu_clock_monotonic_ns(void) {
+  if (!started) start_systick();
+  /* Read the count between two reads of the millisecond counter: if a wrap interrupt
+   * came in between, read again so the fraction belongs to the same millisecond. */
+  uint32_t ms, count;
+  do {
+    ms = elapsed_ms;
+    count = SYST_CVR;
+  } while (ms != elapsed_ms);
+  uint32_t ticks_into_ms = (TICKS_PER_MS - 1u) - count;
+  uint32_t fraction_ns = (uint32_t)(((uint64_t)ticks_into_ms * NS_PER_MS) / TICKS_PER_MS);
+  return (uint64_t)ms * NS_PER_MS + fraction_ns;
+}

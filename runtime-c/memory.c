@@ -1,0 +1,93 @@
+/* Linear memory set-up and access for runtime-c (docs/abi.md, "Linear memory").
+ *
+ * Linear memory starts at __mcu_linear_memory (kept in r9 by every piece of code) and the
+ * linker fitted it to the board: its physical size can be smaller than what the module
+ * declares. Two words below it form the memory context that compiled code reads:
+ *   [base-4] bound: bytes accessible now = min(pages * 64 KiB, physical size)
+ *   [base-8] pages: memory.size as Wasm sees it
+ */
+#include "mcu_module.h"
+#include "mcu_runtime.h"
+#include "trap.h"
+
+#define WASM_PAGE_SHIFT 16u
+
+struct memory_context {
+  uint32_t pages; /* [base-8] */
+  uint32_t bound; /* [base-4] */
+};
+
+/* Computed through an integer: the context lies outside the __mcu_linear_memory object. */
+static volatile struct memory_context *memory_context(void) {
+  return (volatile struct memory_context *)((uintptr_t)__mcu_linear_memory - sizeof(struct memory_context));
+}
+
+/* A module with no memory gets no context: the linker may not reserve its 8 bytes.
+ * "No memory" is the descriptor's 0 pages, no segments and no (or a 0) maximum; a
+ * (memory 0 N) module still needs the context, for memory.grow. */
+static int module_has_memory(void) {
+  const struct mcu_module *m = &__mcu_module;
+  return m->memory_pages != 0 || m->n_data != 0 ||
+         (m->memory_max_pages != 0 && m->memory_max_pages != MCU_NO_MAX_PAGES);
+}
+
+uint32_t mcu_memory_physical_size(void) {
+  return (uint32_t)(__mcu_linear_memory_end - __mcu_linear_memory);
+}
+
+uint32_t mcu_memory_declared_pages(void) { return __mcu_module.memory_pages; }
+
+uint32_t mcu_memory_bound(void) {
+  return module_has_memory() ? memory_context()->bound : 0;
+}
+
+uint8_t *mcu_memory_at(uint32_t offset, uint32_t size) {
+  uint32_t bound = mcu_memory_bound();
+  if (size > bound || offset > bound - size) return 0;
+  return __mcu_linear_memory + offset;
+}
+
+/* min(pages * 64 KiB, physical) without overflowing 32 bits for large page counts. */
+static uint32_t initial_bound(uint32_t pages, uint32_t physical) {
+  if (pages > (physical >> WASM_PAGE_SHIFT)) return physical;
+  return pages << WASM_PAGE_SHIFT;
+}
+
+static void zero_bytes(uint8_t *dst, uint32_t n) {
+  uint32_t i = 0;
+  /* Word stores for the aligned bulk: linear memory is 8-byte aligned and can be MiBs. */
+  for (; i + 4 <= n; i += 4) *(uint32_t *)(void *)(dst + i) = 0;
+  for (; i < n; i++) dst[i] = 0;
+}
+
+static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) dst[i] = src[i];
+}
+
+__attribute__((noreturn)) static void segment_does_not_fit(uint32_t index, const struct mcu_data_segment *seg,
+                                                           uint32_t bound) {
+  mcu_console_puts("error: data segment ");
+  mcu_console_put_dec(index);
+  mcu_console_puts(" (offset ");
+  mcu_console_put_hex(seg->offset);
+  mcu_console_puts(", size ");
+  mcu_console_put_hex(seg->size);
+  mcu_console_puts(") does not fit in linear memory of ");
+  mcu_console_put_hex(bound);
+  mcu_console_puts(" bytes\n");
+  mcu_exit(MCU_EXIT_SEGMENT_DOES_NOT_FIT);
+}
+
+void mcu_memory_init(void) {
+  if (!module_has_memory()) return;
+  const struct mcu_module *m = &__mcu_module;
+  uint32_t bound = initial_bound(m->memory_pages, mcu_memory_physical_size());
+  memory_context()->bound = bound;
+  memory_context()->pages = m->memory_pages;
+  zero_bytes(__mcu_linear_memory, bound);
+  for (uint32_t i = 0; i < m->n_data; i++) {
+    const struct mcu_data_segment *seg = &m->data[i];
+    if (seg->size > bound || seg->offset > bound - seg->size) segment_does_not_fit(i, seg, bound);
+    copy_bytes(__mcu_linear_memory + seg->offset, seg->bytes, seg->size);
+  }
+}

@@ -1,0 +1,312 @@
+// The module object: a module's emitted functions, globals, tables, data segments, trap
+// table and module descriptor, as one ELF relocatable object (docs/abi.md).
+//
+// Layout, in this order so that compiling twice gives identical bytes:
+//   .text    every defined function, each 4-aligned, in function index order
+//   .data    one word (i32/f32) or two (i64/f64) per defined global, little-endian
+//   .rodata  __mcu_module, tables, the data segment table, the trap table, data segment
+//            bytes, function name strings
+
+import { InternalError, userError } from '../diagnostics/errors.js';
+import type { ObjectFile, ObjReloc, ObjSection, ObjSymbol, SectionKind } from '../elf/object.js';
+import type { IrModule } from '../ir/module.js';
+import type { EmittedFunction } from './emit.js';
+import { MODULE_DESCRIPTOR_SYMBOL, exportSymbol, functionSymbol, globalSymbol, tableSymbol } from './symbols.js';
+
+export interface ModuleObjectOptions {
+  /** Name of the export the runtime calls as the program's entry, () -> (). Default "_start". */
+  entryExport?: string;
+  /** Object name for messages. Default "<prefix>.o". */
+  objectName?: string;
+}
+
+const ABI_VERSION = 1;
+const NO_MAX_PAGES = 0xffffffff;
+const NULL_SIG = 0xffffffff;
+/** Thumb `nop` (T1): pads between functions so that disassembly stays in step. */
+const THUMB_NOP = 0xbf00;
+const DESCRIPTOR_SIZE = 40;
+const TRAP_SITE_SIZE = 12;
+const DATA_SEGMENT_SIZE = 12;
+
+/** Bytes, relocations and symbols of one section under construction. */
+class SectionBuilder {
+  private bytes: number[] = [];
+  readonly relocs: ObjReloc[] = [];
+  readonly symbols: ObjSymbol[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly kind: SectionKind,
+    readonly align: number,
+  ) {}
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  /** Pad to a multiple of `alignment` with `fill` halfwords (or zero bytes). */
+  alignTo(alignment: number, fillHalfword?: number): void {
+    while (this.bytes.length % alignment !== 0) {
+      if (fillHalfword !== undefined && this.bytes.length % 2 === 0 && alignment - (this.bytes.length % alignment) >= 2) {
+        this.bytes.push(fillHalfword & 0xff, fillHalfword >>> 8);
+      } else {
+        this.bytes.push(0);
+      }
+    }
+  }
+
+  appendBytes(data: Uint8Array): void {
+    for (const b of data) this.bytes.push(b);
+  }
+
+  word(value: number): void {
+    const v = value >>> 0;
+    this.bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
+  }
+
+  /** A 32-bit pointer to `symbol + addend`, filled in by the linker (R_ARM_ABS32). */
+  pointer(symbol: string, addend = 0): void {
+    this.relocs.push({ offset: this.size, type: 'R_ARM_ABS32', symbol, addend });
+    this.word(0);
+  }
+
+  /** A pointer into this same section, `offset` bytes from its start. */
+  pointerHere(offset: number): void {
+    this.pointer(this.name, offset);
+  }
+
+  /** A null pointer when `symbol` is undefined, else a pointer to `symbol + addend`. */
+  optionalPointer(symbol: string | undefined, addend = 0): void {
+    if (symbol === undefined) this.word(0);
+    else this.pointer(symbol, addend);
+  }
+
+  addReloc(r: ObjReloc): void {
+    this.relocs.push(r);
+  }
+
+  defineSymbol(name: string, value: number, size: number, binding: ObjSymbol['binding'], type: ObjSymbol['type']): void {
+    this.symbols.push({ name, section: this.name, value, size, binding, type });
+  }
+
+  finish(): ObjSection {
+    return { name: this.name, kind: this.kind, align: this.align, bytes: Uint8Array.from(this.bytes), size: this.bytes.length, relocs: this.relocs };
+  }
+}
+
+interface PlacedFunction {
+  readonly index: number;
+  readonly name: string;
+  readonly offset: number;
+  readonly code: EmittedFunction;
+}
+
+export function buildModuleObject(mod: IrModule, functions: readonly EmittedFunction[], opts: ModuleObjectOptions = {}): ObjectFile {
+  if (functions.length !== mod.bodies.length) {
+    throw new InternalError('module object', `${functions.length} emitted functions for ${mod.bodies.length} bodies`);
+  }
+  const text = new SectionBuilder('.text', 'text', 4);
+  const data = new SectionBuilder('.data', 'data', 8);
+  const rodata = new SectionBuilder('.rodata', 'rodata', 4);
+
+  const placed = placeFunctions(mod, functions, text);
+  placeGlobals(mod, data);
+  buildReadOnlyData(mod, placed, rodata, opts.entryExport ?? '_start');
+
+  const sections = [text, data, rodata].map((s) => s.finish());
+  const sectionSymbols: ObjSymbol[] = sections.map((s) => ({ name: s.name, section: s.name, value: 0, size: 0, binding: 'local', type: 'section' }));
+  const symbols = [...sectionSymbols, ...text.symbols, ...data.symbols, ...rodata.symbols];
+  const undefinedSymbols = collectUndefinedSymbols(sections, symbols);
+  return { name: opts.objectName ?? `${mod.prefix}.o`, sections, symbols: [...orderLocalsFirst(symbols), ...undefinedSymbols] };
+}
+
+/** .text: each function 4-aligned, with its local symbol and a global alias per export name. */
+function placeFunctions(mod: IrModule, functions: readonly EmittedFunction[], text: SectionBuilder): PlacedFunction[] {
+  return mod.bodies.map((body, i) => {
+    const code = functions[i]!;
+    text.alignTo(4, THUMB_NOP);
+    const offset = text.size;
+    text.appendBytes(code.bytes);
+    for (const r of code.relocs) text.addReloc({ ...r, offset: r.offset + offset });
+    text.defineSymbol(functionSymbol(mod, body.index), offset, code.bytes.length, 'local', 'func');
+    const decl = mod.functions[body.index];
+    if (decl === undefined) throw new InternalError('module object', `body ${i} has function index ${body.index} outside the index space`);
+    for (const name of decl.exports) text.defineSymbol(exportSymbol(mod, name), offset, code.bytes.length, 'global', 'func');
+    return { index: body.index, name: decl.name || body.name, offset, code };
+  });
+}
+
+/** .data: a defined global's initial value, little-endian, low word first for 64-bit types. */
+function placeGlobals(mod: IrModule, data: SectionBuilder): void {
+  mod.globals.forEach((g, index) => {
+    if (g.import !== undefined) {
+      throw userError('unsupported', `imported global '${g.import.module}.${g.import.name}'`, { section: 'import' });
+    }
+    const wide = g.type === 'i64' || g.type === 'f64';
+    data.alignTo(wide ? 8 : 4);
+    const offset = data.size;
+    const bits = BigInt.asUintN(64, BigInt(g.init));
+    data.word(Number(bits & 0xffffffffn));
+    if (wide) data.word(Number(bits >> 32n));
+    data.defineSymbol(globalSymbol(mod, index), offset, wide ? 8 : 4, 'local', 'object');
+  });
+}
+
+function buildReadOnlyData(mod: IrModule, placed: readonly PlacedFunction[], rodata: SectionBuilder, entryExport: string): void {
+  // Fixed-size parts first, so every offset is known before the variable-size parts.
+  const descriptorOffset = 0;
+  const tableOffsets: number[] = [];
+  let cursor = DESCRIPTOR_SIZE;
+  for (const t of mod.tables) {
+    tableOffsets.push(cursor);
+    cursor += 8 * tableLength(t);
+  }
+  const dataTableOffset = cursor;
+  cursor += DATA_SEGMENT_SIZE * mod.data.length;
+  const traps = collectTrapSites(placed);
+  const trapTableOffset = cursor;
+  cursor += TRAP_SITE_SIZE * traps.length;
+  const segmentOffsets: number[] = [];
+  for (const seg of mod.data) {
+    segmentOffsets.push(cursor);
+    cursor += seg.bytes.length;
+  }
+  const nameOffsets = new Map<number, number>();
+  const encoder = new TextEncoder();
+  for (const p of placed) {
+    if (p.code.trapSites.length === 0) continue;
+    nameOffsets.set(p.index, cursor);
+    cursor += encoder.encode(p.name).length + 1;
+  }
+
+  writeDescriptor(mod, rodata, entryExport, {
+    nData: mod.data.length,
+    dataTable: mod.data.length > 0 ? dataTableOffset : undefined,
+    nTraps: traps.length,
+    trapTable: traps.length > 0 ? trapTableOffset : undefined,
+  });
+  rodata.defineSymbol(MODULE_DESCRIPTOR_SYMBOL, descriptorOffset, DESCRIPTOR_SIZE, 'global', 'object');
+
+  mod.tables.forEach((t, i) => {
+    expectAt(rodata, tableOffsets[i]!, `table ${i}`);
+    writeTable(mod, t.elements, tableLength(t), rodata);
+    rodata.defineSymbol(tableSymbol(mod, i), tableOffsets[i]!, 8 * tableLength(t), 'local', 'object');
+  });
+
+  expectAt(rodata, dataTableOffset, 'data segment table');
+  mod.data.forEach((seg, i) => {
+    rodata.word(seg.offset);
+    rodata.pointerHere(segmentOffsets[i]!);
+    rodata.word(seg.bytes.length);
+  });
+
+  expectAt(rodata, trapTableOffset, 'trap table');
+  for (const t of traps) {
+    rodata.pointer('.text', t.pc);
+    rodata.word(t.srcOffset);
+    rodata.pointerHere(nameOffsets.get(t.funcIndex)!);
+  }
+
+  mod.data.forEach((seg, i) => {
+    expectAt(rodata, segmentOffsets[i]!, `data segment ${i}`);
+    rodata.appendBytes(seg.bytes);
+  });
+
+  for (const p of placed) {
+    const at = nameOffsets.get(p.index);
+    if (at === undefined) continue;
+    expectAt(rodata, at, `name of function ${p.index}`);
+    rodata.appendBytes(encoder.encode(p.name));
+    rodata.appendBytes(new Uint8Array(1));
+  }
+}
+
+interface DescriptorTables {
+  nData: number;
+  dataTable: number | undefined;
+  nTraps: number;
+  trapTable: number | undefined;
+}
+
+/** struct mcu_module (runtime-c/mcu_module.h), field by field. */
+function writeDescriptor(mod: IrModule, rodata: SectionBuilder, entryExport: string, tables: DescriptorTables): void {
+  const entry = exportedFunctionWithSignature(mod, entryExport, [], []);
+  const main = entry === undefined ? exportedFunctionWithSignature(mod, 'main', [], ['i32']) : undefined;
+  rodata.word(ABI_VERSION);
+  rodata.optionalPointer(mod.start === undefined ? undefined : functionSymbol(mod, mod.start));
+  rodata.optionalPointer(entry === undefined ? undefined : functionSymbol(mod, entry));
+  rodata.optionalPointer(main === undefined ? undefined : functionSymbol(mod, main));
+  rodata.word(mod.memory?.minPages ?? 0);
+  rodata.word(mod.memory?.maxPages ?? NO_MAX_PAGES);
+  rodata.word(tables.nData);
+  rodata.optionalPointer(tables.dataTable === undefined ? undefined : rodata.name, tables.dataTable);
+  rodata.word(tables.nTraps);
+  rodata.optionalPointer(tables.trapTable === undefined ? undefined : rodata.name, tables.trapTable);
+}
+
+/** The index of the function exported as `name` when its signature is exactly params -> results. */
+function exportedFunctionWithSignature(mod: IrModule, name: string, params: readonly string[], results: readonly string[]): number | undefined {
+  const decl = mod.functions.find((f) => f.exports.includes(name));
+  if (decl === undefined) return undefined;
+  const sig = mod.signatures[decl.sigIndex];
+  const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((t, i) => t === b[i]);
+  return sig !== undefined && same(sig.params, params) && same(sig.results, results) ? decl.index : undefined;
+}
+
+/** A table's entries: max(declared minimum, initialised elements). */
+const tableLength = (t: IrModule['tables'][number]): number => Math.max(t.minSize, t.elements.length);
+
+/** One 8-byte entry per element: {code address | 1, canonical signature id}, null = {0, -1}. */
+function writeTable(mod: IrModule, elements: readonly (number | null)[], length: number, rodata: SectionBuilder): void {
+  for (let i = 0; i < length; i++) {
+    const funcIndex = elements[i] ?? null;
+    if (funcIndex === null) {
+      rodata.word(0);
+      rodata.word(NULL_SIG);
+      continue;
+    }
+    const decl = mod.functions[funcIndex];
+    const sig = decl === undefined ? undefined : mod.canonicalSig[decl.sigIndex];
+    if (sig === undefined) throw new InternalError('module object', `table element ${i} names function ${funcIndex} without a signature`);
+    // Against the function's STT_FUNC symbol, so the linker sets the Thumb bit.
+    rodata.pointer(functionSymbol(mod, funcIndex));
+    rodata.word(sig);
+  }
+}
+
+interface TrapEntry {
+  readonly pc: number;
+  readonly srcOffset: number;
+  readonly funcIndex: number;
+}
+
+/** Every trap site as an offset in .text, sorted by that offset (the runtime searches it). */
+function collectTrapSites(placed: readonly PlacedFunction[]): TrapEntry[] {
+  const entries = placed.flatMap((p) => p.code.trapSites.map((s) => ({ pc: p.offset + s.offset, srcOffset: s.srcOffset, funcIndex: p.index })));
+  return entries.sort((a, b) => a.pc - b.pc);
+}
+
+function expectAt(section: SectionBuilder, offset: number, what: string): void {
+  if (section.size !== offset) throw new InternalError('module object', `${what} at ${section.size}, planned at ${offset}`);
+}
+
+/** Symbols that relocations name but no section defines: imports, as undefined globals. */
+function collectUndefinedSymbols(sections: readonly ObjSection[], defined: readonly ObjSymbol[]): ObjSymbol[] {
+  const known = new Set(defined.map((s) => s.name));
+  const missing: string[] = [];
+  for (const s of sections) {
+    for (const r of s.relocs) {
+      if (!known.has(r.symbol)) {
+        known.add(r.symbol);
+        missing.push(r.symbol);
+      }
+    }
+  }
+  return missing.map((name) => ({ name, section: null, value: 0, size: 0, binding: 'global', type: 'notype' }));
+}
+
+/** ELF wants every local symbol before the first global one. */
+function orderLocalsFirst(symbols: readonly ObjSymbol[]): ObjSymbol[] {
+  return [...symbols.filter((s) => s.binding === 'local'), ...symbols.filter((s) => s.binding !== 'local')];
+}

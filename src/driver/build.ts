@@ -1,0 +1,133 @@
+// The build pipeline, stage by stage: load -> decode -> validate -> IR -> passes -> Thumb-2
+// object -> link with runtime-c and libgcc -> ELF, .bin, .hex, map. Each stage hands the next
+// one data structure; the driver only sequences them and writes the outputs.
+
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { compileModule } from '../backend-thumb2/compile.js';
+import { userError } from '../diagnostics/errors.js';
+import { decodeModule } from '../frontend/decode.js';
+import { loadWasm } from '../frontend/load.js';
+import { lowerModule } from '../frontend/lower/module.js';
+import { validateModule } from '../frontend/validate.js';
+import { runPipeline } from '../ir/pipeline.js';
+import type { IrModule } from '../ir/module.js';
+import { readArchive } from '../elf/archive.js';
+import type { ObjectFile } from '../elf/object.js';
+import { readObject } from '../elf/read-object.js';
+import { writeObject } from '../elf/write-object.js';
+import { link, type LinkResult } from '../linker/link.js';
+import type { Board } from './board.js';
+import { writeFileAtomic } from './output.js';
+import { buildRuntime } from './runtime.js';
+
+export type EmitKind = 'obj' | 'elf' | 'bin' | 'hex';
+
+export interface BuildOptions {
+  readonly input: string;
+  readonly board: Board;
+  /** Main output path; defaults to the input's path with the emit kind's extension. */
+  readonly output?: string;
+  readonly emit: EmitKind;
+  /** Physical linear memory size in bytes (--memory). */
+  readonly memory?: number;
+  /** Refuse to fit a declared memory larger than the board can give (--strict-memory). */
+  readonly strictMemory?: boolean;
+  readonly disablePasses?: readonly string[];
+  readonly dumpAfter?: readonly string[];
+  /** Run the IR verifier after every pass. */
+  readonly verify?: boolean;
+  /** Where progress notes and dumps go (stderr in the CLI). */
+  readonly log: (line: string) => void;
+}
+
+export interface BuildResult {
+  /** Files written, main output first. */
+  readonly outputs: readonly string[];
+  readonly link?: LinkResult;
+}
+
+const EXTENSIONS: Record<EmitKind, string> = { obj: '.o', elf: '.elf', bin: '.bin', hex: '.hex' };
+const WASM_PAGE = 65536;
+
+/** Compile a Wasm (or .wat) file to a relocatable object, in memory. */
+export async function compileToObject(opts: BuildOptions): Promise<{ object: ObjectFile; ir: IrModule }> {
+  const { bytes, file } = await loadWasm(opts.input);
+  const module = decodeModule(bytes, file);
+  validateModule(module, file);
+  const ir = lowerModule(module, { prefix: 'wasm', file });
+  for (const f of ir.bodies) {
+    runPipeline(f, {
+      disable: opts.disablePasses ?? [],
+      dumpAfter: opts.dumpAfter ?? [],
+      verify: opts.verify ?? true,
+      dump: (pass, text) => opts.log(`; after ${pass}\n${text}`),
+    });
+  }
+  return { object: compileModule(ir), ir };
+}
+
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const main = opts.output ?? defaultOutput(opts.input, opts.emit);
+  const { object, ir } = await compileToObject(opts);
+  const objectBytes = writeObject(object);
+  if (opts.emit === 'obj') {
+    writeFileAtomic(main, objectBytes);
+    return { outputs: [main] };
+  }
+
+  const result = await linkFirmware(object, ir, opts);
+  const stem = join(dirname(main), basename(main, extname(main)));
+  const outputs: string[] = [];
+  const write = (path: string, data: Uint8Array | string): void => {
+    writeFileAtomic(path, data);
+    outputs.push(path);
+  };
+  if (opts.emit === 'elf') {
+    write(main, result.elf);
+    write(`${stem}.bin`, result.bin);
+    write(`${stem}.map`, result.map);
+  } else if (opts.emit === 'bin') {
+    write(main, result.bin);
+  } else {
+    write(main, result.hex);
+  }
+  return { outputs, link: result };
+}
+
+async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions): Promise<LinkResult> {
+  const runtime = await buildRuntime(opts.board);
+  const runtimeObjects = runtime.objects.map((path) => readObject(readFileSync(path), path));
+  const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
+  const declaredBytes = (ir.memory?.minPages ?? 0) * WASM_PAGE;
+  const result = link(
+    { objects: [object, ...runtimeObjects], archives: [{ name: runtime.libgcc, members: libgcc.members }] },
+    {
+      flash: opts.board.flash,
+      ram: opts.board.ram,
+      stackSize: opts.board.stackSize,
+      entry: 'Reset_Handler',
+      vectorSection: '.vectors',
+      gcSections: true,
+      ...(ir.memory !== undefined
+        ? { linearMemory: { declaredBytes, ...(opts.memory !== undefined ? { physicalBytes: opts.memory } : {}) } }
+        : {}),
+    },
+  );
+  const mem = result.linearMemory;
+  if (mem !== undefined && mem.fitted) {
+    const note = `linear memory fitted: declared ${kib(mem.declaredBytes)}, physical ${kib(mem.physicalBytes)} on ${opts.board.name}`;
+    if (opts.strictMemory === true) {
+      throw userError('memory-fit', note, { file: opts.input }, 'declare less memory (clang: -Wl,--initial-memory=<bytes> -z stack-size=<bytes>) or drop --strict-memory');
+    }
+    opts.log(note);
+  }
+  return result;
+}
+
+function defaultOutput(input: string, emit: EmitKind): string {
+  const stem = join(dirname(input), basename(input, extname(input)));
+  return stem + EXTENSIONS[emit];
+}
+
+const kib = (bytes: number): string => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
