@@ -10,7 +10,7 @@
 
 import { InternalError, UserError } from '../../diagnostics/errors.js';
 import { valueType, type BlockCall, type FunctionBuilder } from '../../ir/function.js';
-import type { BlockId, Value } from '../../ir/types.js';
+import type { BlockId, Type, Value } from '../../ir/types.js';
 import type { FunctionBody, Instr, ValType, WasmModule } from '../module.js';
 import type { Construct } from './nesting.js';
 import { asIntType, type IntType } from './signatures.js';
@@ -103,6 +103,10 @@ export class FunctionLowering {
     if (n === 0) return [];
     if (n > this.stack.length) throw this.broken('operand stack underflow');
     return this.stack.splice(this.stack.length - n, n);
+  }
+
+  valueTypeOf(v: Value): Type {
+    return valueType(this.b.func, v);
   }
 
   /** The top `n` values, deepest first, left on the stack. */

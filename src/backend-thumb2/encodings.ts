@@ -1,0 +1,427 @@
+// The Thumb-2 encoding table: every ARMv7-M encoding the backend emits, one row each.
+//
+// A row is data only: the manual's bit diagram (fixed bits and named fields, "hw1 | hw2"
+// for 32-bit forms), how each operand maps to named fields (a field kind), operands the
+// encoding implies (fixed) or shares with another (tied), its flag-setting behaviour and
+// where it may sit relative to an IT block, and its UAL syntax template. The encoder
+// (encoder.ts), the printer (printer.ts) and the simulator's decoder read this one table.
+//
+// Rows whose fixed bits are a superset of another row's (TST = ANDS with Rd=1111, the SP
+// forms of ADD) are more specific: a decoder must try rows with more fixed bits first.
+
+import type { ShiftKind } from './mir.js';
+
+/** Operand names of an instruction form (the keys of `Operands` in encoder.ts). */
+export type OperandName =
+  | 'rd' | 'rn' | 'rm' | 'rs' | 'ra' | 'rt' | 'rt2' | 'rdLo' | 'rdHi'
+  | 'imm' | 'shift' | 'cond' | 'offset' | 'regs' | 'mask' | 'mode' | 'lsb' | 'width' | 'S';
+
+/**
+ * Which registers a 3- or 4-bit register field may name. The manual makes SP and PC
+ * UNPREDICTABLE (or a different instruction) in most 32-bit forms.
+ */
+export type RegClass = 'low' | 'any' | 'noPC' | 'noSP' | 'noSPPC';
+
+/**
+ * How an operand value becomes field bits. `bits` names the manual's fields, most
+ * significant first, joined by ':' (e.g. 'i:imm3:imm8'); their concatenation is the value.
+ */
+export type FieldKind =
+  | { readonly kind: 'reg'; readonly bits: string; readonly cls: RegClass }
+  /** value = field * scale + bias, field unsigned; optional [min, max] on the value. */
+  | { readonly kind: 'imm'; readonly bits: string; readonly scale?: number; readonly bias?: number; readonly min?: number; readonly max?: number }
+  /** A signed offset as U (add) bit plus magnitude (imm8, imm8:'00'...). */
+  | { readonly kind: 'offsetU'; readonly bits: string; readonly u: string; readonly scale?: number }
+  /** Thumb modified immediate, i:imm3:imm8 (operands.ts tryThumbExpandImm). */
+  | { readonly kind: 'modImm'; readonly bits: string }
+  /** Immediate shift amount of a shift instruction of type `shift` (LSR/ASR #32 is 0). */
+  | { readonly kind: 'shiftAmount'; readonly bits: string; readonly shift: ShiftKind }
+  /** Optional shift of a register operand: type field + imm3:imm2 amount; absent = LSL #0. */
+  | { readonly kind: 'shift'; readonly type: string; readonly bits: string }
+  /** Branch offset (target - (address + 4)), `scale` 2. `i1i2`: bits 2 and 3 (after S) are stored as J = NOT(I) XOR S (B T4, BL). */
+  | { readonly kind: 'branch'; readonly bits: string; readonly signed: boolean; readonly i1i2?: boolean }
+  /** A condition code 0-13 (AL is only valid in IT's firstcond). */
+  | { readonly kind: 'cond'; readonly bits: string; readonly allowAL?: boolean }
+  /** IT mask from the then/else pattern and firstcond's low bit. */
+  | { readonly kind: 'itMask'; readonly bits: string }
+  /** Register list: field bit n is rn for n < width of `bits`; `extra` maps single-bit fields to registers (M -> lr, P -> pc). */
+  | { readonly kind: 'regList'; readonly bits: string; readonly extra?: Readonly<Record<string, number>>; readonly min?: number }
+  /** Index mode of a load/store: P and W bits (offset P=1 W=0, pre P=1 W=1, post P=0 W=1). */
+  | { readonly kind: 'indexMode'; readonly p: string; readonly w: string }
+  /** The S bit of 32-bit data-processing forms, set by the selector from the FlagMode. */
+  | { readonly kind: 'sBit'; readonly bits: string };
+
+/**
+ * Flag behaviour: 'none' never sets NZCV; 'outsideIT' (16-bit data processing) sets them
+ * exactly when outside an IT block; 'sBit' has an S field; 'always' always sets them.
+ */
+export type FlagBehaviour = 'none' | 'outsideIT' | 'sBit' | 'always';
+
+/** IT placement: 'any'; 'outside' only outside IT blocks; 'outsideOrLast' outside or last in an IT block (branches). */
+export type ItPlacement = 'any' | 'outside' | 'outsideOrLast';
+
+export interface EncodingSpec {
+  /** UAL mnemonic family the selector looks rows up by ('add' also covers ADDW). */
+  readonly mnemonic: string;
+  /** Encoding name in the ARMv7-M Architecture Reference Manual, e.g. 'T3'; 'SP T1' for the SP forms. */
+  readonly name: string;
+  /** Bit diagram as in the manual: 0/1 fixed bits, `name:width` fields (width 1 when omitted), '|' between halfwords. */
+  readonly layout: string;
+  readonly operands: Readonly<Partial<Record<OperandName, FieldKind>>>;
+  /** Operand values the encoding implies (e.g. rn = sp), not encoded by a field of their own. */
+  readonly fixed?: Readonly<Partial<Record<OperandName, number>>>;
+  /** Operands that must equal another operand (e.g. rn: 'rd' for two-operand 16-bit forms). */
+  readonly tied?: Readonly<Partial<Record<OperandName, OperandName>>>;
+  readonly flags: FlagBehaviour;
+  readonly it: ItPlacement;
+  /** UAL template: {s} flag suffix, {c} condition, {q} .n/.w, {name} an operand, {mem} an address. */
+  readonly syntax: string;
+}
+
+/** A named field slice of a parsed layout: `width` bits at bit `lsb` of the instruction word. */
+export interface BitSlice {
+  readonly lsb: number;
+  readonly width: number;
+}
+
+export interface Encoding extends EncodingSpec {
+  readonly size: 16 | 32;
+  /** Fixed bits: (word & mask) === pattern. A 32-bit word is hw1 << 16 | hw2. */
+  readonly pattern: number;
+  readonly mask: number;
+  /** Field name -> its places in the word (a field may appear twice, like CLZ's Rm). */
+  readonly fields: ReadonlyMap<string, readonly BitSlice[]>;
+}
+
+// ---------------------------------------------------------------- field kind constructors
+
+const reg = (bits: string, cls: RegClass = 'noSPPC'): FieldKind => ({ kind: 'reg', bits, cls });
+const low = (bits: string): FieldKind => ({ kind: 'reg', bits, cls: 'low' });
+const imm = (bits: string, scale = 1, more: { bias?: number; min?: number; max?: number } = {}): FieldKind => ({ kind: 'imm', bits, scale, ...more });
+const modImm: FieldKind = { kind: 'modImm', bits: 'i:imm3:imm8' };
+const sBit: FieldKind = { kind: 'sBit', bits: 'S' };
+const shift: FieldKind = { kind: 'shift', type: 'type', bits: 'imm3:imm2' };
+const offsetU = (bits: string, scale = 1): FieldKind => ({ kind: 'offsetU', bits, u: 'U', scale });
+const indexMode: FieldKind = { kind: 'indexMode', p: 'P', w: 'W' };
+const SP = 13;
+const LR = 14;
+const PC = 15;
+
+// ---------------------------------------------------------------- rows
+
+type Row = EncodingSpec;
+
+/** 16-bit "data processing" group: 010000 opcode Rm Rdn, two-operand, flag-setting outside IT. */
+function dp16(mnemonic: string, opcode: string): Row {
+  return {
+    mnemonic, name: 'T1', layout: `010000 ${opcode} Rm:3 Rdn:3`,
+    operands: { rd: low('Rdn'), rm: low('Rm') }, tied: { rn: 'rd' }, flags: 'outsideIT', it: 'any',
+    syntax: `${mnemonic}{s}{c}{q} {rd}, {rm}`,
+  };
+}
+
+/** 32-bit data processing with a modified immediate: 11110 i 0 op S Rn | 0 imm3 Rd imm8. */
+function dpModImm(mnemonic: string, name: string, op: string): Row {
+  return {
+    mnemonic, name, layout: `11110 i 0 ${op} S Rn:4 | 0 imm3:3 Rd:4 imm8:8`,
+    operands: { rd: reg('Rd'), rn: reg('Rn'), imm: modImm, S: sBit }, flags: 'sBit', it: 'any',
+    syntax: `${mnemonic}{s}{c}{q} {rd}, {rn}, #{imm}`,
+  };
+}
+
+/** 32-bit data processing with a shifted register: 11101 01 op S Rn | 0 imm3 Rd imm2 type Rm. */
+function dpShiftedReg(mnemonic: string, name: string, op: string): Row {
+  return {
+    mnemonic, name, layout: `11101 01 ${op} S Rn:4 | 0 imm3:3 Rd:4 imm2:2 type:2 Rm:4`,
+    operands: { rd: reg('Rd'), rn: reg('Rn'), rm: reg('Rm'), shift, S: sBit }, flags: 'sBit', it: 'any',
+    syntax: `${mnemonic}{s}{c}{q} {rd}, {rn}, {rm}{shift}`,
+  };
+}
+
+/** Compares: the flag-setting data-processing forms with Rd = 1111 and S = 1. */
+function compareModImm(mnemonic: string, name: string, op: string): Row {
+  return {
+    mnemonic, name, layout: `11110 i 0 ${op} 1 Rn:4 | 0 imm3:3 1111 imm8:8`,
+    operands: { rn: reg('Rn'), imm: modImm }, flags: 'always', it: 'any', syntax: `${mnemonic}{c}{q} {rn}, #{imm}`,
+  };
+}
+function compareShiftedReg(mnemonic: string, name: string, op: string): Row {
+  return {
+    mnemonic, name, layout: `11101 01 ${op} 1 Rn:4 | 0 imm3:3 1111 imm2:2 type:2 Rm:4`,
+    operands: { rn: reg('Rn'), rm: reg('Rm'), shift }, flags: 'always', it: 'any', syntax: `${mnemonic}{c}{q} {rn}, {rm}{shift}`,
+  };
+}
+
+/** Shift by immediate: 16-bit T1 (LSL/LSR/ASR) and the 32-bit MOV-with-shift form. */
+function shiftImm16(mnemonic: ShiftKind, op: string): Row {
+  return {
+    mnemonic, name: 'T1', layout: `000 ${op} imm5:5 Rm:3 Rd:3`,
+    operands: { rd: low('Rd'), rm: low('Rm'), imm: { kind: 'shiftAmount', bits: 'imm5', shift: mnemonic } },
+    flags: 'outsideIT', it: 'any', syntax: `${mnemonic}{s}{c}{q} {rd}, {rm}, #{imm}`,
+  };
+}
+function shiftImm32(mnemonic: ShiftKind, name: string, type: string): Row {
+  return {
+    mnemonic, name, layout: `11101 01 0010 S 1111 | 0 imm3:3 Rd:4 imm2:2 ${type} Rm:4`,
+    operands: { rd: reg('Rd'), rm: reg('Rm'), imm: { kind: 'shiftAmount', bits: 'imm3:imm2', shift: mnemonic }, S: sBit },
+    flags: 'sBit', it: 'any', syntax: `${mnemonic}{s}{c}{q} {rd}, {rm}, #{imm}`,
+  };
+}
+/** Shift by register, 32-bit: 11111010 0 type S Rn | 1111 Rd 0000 Rm (Rn is shifted by Rm). */
+function shiftReg32(mnemonic: ShiftKind, name: string, type: string): Row {
+  return {
+    mnemonic, name, layout: `11111010 0 ${type} S Rn:4 | 1111 Rd:4 0000 Rm:4`,
+    operands: { rd: reg('Rd'), rm: reg('Rn'), rs: reg('Rm'), S: sBit }, flags: 'sBit', it: 'any',
+    syntax: `${mnemonic}{s}{c}{q} {rd}, {rm}, {rs}`,
+  };
+}
+function shiftReg16(mnemonic: ShiftKind, opcode: string): Row {
+  return {
+    mnemonic, name: 'T1', layout: `010000 ${opcode} Rm:3 Rdn:3`,
+    operands: { rd: low('Rdn'), rs: low('Rm') }, tied: { rm: 'rd' }, flags: 'outsideIT', it: 'any',
+    syntax: `${mnemonic}{s}{c}{q} {rd}, {rs}`,
+  };
+}
+
+/** Single-operand 32-bit forms that name Rm twice (CLZ, RBIT, REV...): 11111010 1 op1 Rm | 1111 Rd 10 op2 Rm. */
+function misc32(mnemonic: string, name: string, op1: string, op2: string): Row {
+  return {
+    mnemonic, name, layout: `11111010 1 ${op1} Rm:4 | 1111 Rd:4 10 ${op2} Rm:4`,
+    operands: { rd: reg('Rd'), rm: reg('Rm') }, flags: 'none', it: 'any', syntax: `${mnemonic}{c}{q} {rd}, {rm}`,
+  };
+}
+/** 16-bit single-operand forms on low registers (REV, SXTB...): prefix Rm Rd. */
+function unary16(mnemonic: string, prefix: string): Row {
+  return {
+    mnemonic, name: 'T1', layout: `${prefix} Rm:3 Rd:3`, operands: { rd: low('Rd'), rm: low('Rm') },
+    flags: 'none', it: 'any', syntax: `${mnemonic}{c}{q} {rd}, {rm}`,
+  };
+}
+/** Sign/zero extension with rotation 0: 11111010 0 op 1111 | 1111 Rd 1 0 00 Rm. */
+function extend32(mnemonic: string, op: string): Row {
+  return {
+    mnemonic, name: 'T2', layout: `11111010 0 ${op} 1111 | 1111 Rd:4 1 0 00 Rm:4`,
+    operands: { rd: reg('Rd'), rm: reg('Rm') }, flags: 'none', it: 'any', syntax: `${mnemonic}{c}{q} {rd}, {rm}`,
+  };
+}
+
+/** Loads and stores. `rt` is the class of Rt; `imm5scale` the T1 immediate scale (0: no T1 form). */
+interface LoadStoreShape {
+  readonly mnemonic: string;
+  readonly rt: RegClass;
+  /** 16-bit immediate form prefix and scale, 16-bit register form opB, 32-bit hw1 prefixes. */
+  readonly imm5?: { readonly prefix: string; readonly scale: number };
+  readonly reg16?: string;
+  readonly imm12: string;
+  readonly imm8: string;
+  readonly names: readonly [imm12: string, imm8: string];
+}
+function loadStore(shape: LoadStoreShape): Row[] {
+  const { mnemonic, rt } = shape;
+  const mem = `${mnemonic}{c}{q} {rt}, {mem}`;
+  const rows: Row[] = [];
+  if (shape.imm5 !== undefined) {
+    rows.push({
+      mnemonic, name: 'T1', layout: `${shape.imm5.prefix} imm5:5 Rn:3 Rt:3`,
+      operands: { rt: low('Rt'), rn: low('Rn'), imm: imm('imm5', shape.imm5.scale) }, fixed: { mode: 0 },
+      flags: 'none', it: 'any', syntax: mem,
+    });
+  }
+  if (shape.reg16 !== undefined) {
+    rows.push({
+      mnemonic, name: 'T1', layout: `0101 ${shape.reg16} Rm:3 Rn:3 Rt:3`,
+      operands: { rt: low('Rt'), rn: low('Rn'), rm: low('Rm') }, fixed: { imm: 0 },
+      flags: 'none', it: 'any', syntax: mem,
+    });
+  }
+  rows.push(
+    {
+      mnemonic, name: shape.names[0], layout: `${shape.imm12} Rn:4 | Rt:4 imm12:12`,
+      operands: { rt: reg('Rt', rt), rn: reg('Rn', 'noPC'), imm: imm('imm12') }, fixed: { mode: 0 },
+      flags: 'none', it: 'any', syntax: mem,
+    },
+    {
+      mnemonic, name: shape.names[1], layout: `${shape.imm8} Rn:4 | Rt:4 1 P U W imm8:8`,
+      operands: { rt: reg('Rt', rt), rn: reg('Rn', 'noPC'), imm: offsetU('imm8'), mode: indexMode },
+      flags: 'none', it: 'any', syntax: mem,
+    },
+    {
+      mnemonic, name: shape.names[0] === 'T3' ? 'T2 reg' : 'T2 reg', layout: `${shape.imm8} Rn:4 | Rt:4 000000 imm2:2 Rm:4`,
+      operands: { rt: reg('Rt', rt), rn: reg('Rn', 'noPC'), rm: reg('Rm'), imm: imm('imm2') },
+      flags: 'none', it: 'any', syntax: mem,
+    },
+  );
+  return rows;
+}
+
+/** B, BL and CBZ branch offset fields. */
+const branchT1: FieldKind = { kind: 'branch', bits: 'imm8', signed: true };
+const branchT2: FieldKind = { kind: 'branch', bits: 'imm11', signed: true };
+const branchT3: FieldKind = { kind: 'branch', bits: 'S:J2:J1:imm6:imm11', signed: true };
+const branchT4: FieldKind = { kind: 'branch', bits: 'S:J1:J2:imm10:imm11', signed: true, i1i2: true };
+
+const ROWS: readonly Row[] = [
+  // ---- add / sub
+  { mnemonic: 'add', name: 'T1', layout: '0001110 imm3:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), imm: imm('imm3') }, flags: 'outsideIT', it: 'any', syntax: 'add{s}{c}{q} {rd}, {rn}, #{imm}' },
+  { mnemonic: 'add', name: 'T2', layout: '00110 Rdn:3 imm8:8', operands: { rd: low('Rdn'), imm: imm('imm8') }, tied: { rn: 'rd' }, flags: 'outsideIT', it: 'any', syntax: 'add{s}{c}{q} {rd}, #{imm}' },
+  { mnemonic: 'add', name: 'SP T1', layout: '10101 Rd:3 imm8:8', operands: { rd: low('Rd'), imm: imm('imm8', 4) }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: 'add{c}{q} {rd}, sp, #{imm}' },
+  { mnemonic: 'add', name: 'SP T2', layout: '1011 0000 0 imm7:7', operands: { imm: imm('imm7', 4) }, fixed: { rd: SP, rn: SP }, flags: 'none', it: 'any', syntax: 'add{c}{q} sp, sp, #{imm}' },
+  dpModImm('add', 'T3', '1000'),
+  { mnemonic: 'add', name: 'T4', layout: '11110 i 1 00000 Rn:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), rn: reg('Rn', 'noPC'), imm: imm('i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'addw{c} {rd}, {rn}, #{imm}' },
+  { mnemonic: 'add', name: 'T1 reg', layout: '0001100 Rm:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), rm: low('Rm') }, flags: 'outsideIT', it: 'any', syntax: 'add{s}{c}{q} {rd}, {rn}, {rm}' },
+  { mnemonic: 'add', name: 'T2 reg', layout: '01000100 DN Rm:4 Rdn:3', operands: { rd: { kind: 'reg', bits: 'DN:Rdn', cls: 'noSPPC' }, rm: reg('Rm', 'noSPPC') }, tied: { rn: 'rd' }, flags: 'none', it: 'any', syntax: 'add{c}{q} {rd}, {rm}' },
+  { mnemonic: 'add', name: 'SP reg T2', layout: '01000100 1 Rm:4 101', operands: { rm: reg('Rm', 'noSPPC') }, fixed: { rd: SP, rn: SP }, flags: 'none', it: 'any', syntax: 'add{c}{q} sp, {rm}' },
+  dpShiftedReg('add', 'T3 reg', '1000'),
+  { mnemonic: 'sub', name: 'T1', layout: '0001111 imm3:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), imm: imm('imm3') }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, {rn}, #{imm}' },
+  { mnemonic: 'sub', name: 'T2', layout: '00111 Rdn:3 imm8:8', operands: { rd: low('Rdn'), imm: imm('imm8') }, tied: { rn: 'rd' }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, #{imm}' },
+  { mnemonic: 'sub', name: 'SP T1', layout: '1011 0000 1 imm7:7', operands: { imm: imm('imm7', 4) }, fixed: { rd: SP, rn: SP }, flags: 'none', it: 'any', syntax: 'sub{c}{q} sp, sp, #{imm}' },
+  dpModImm('sub', 'T3', '1101'),
+  { mnemonic: 'sub', name: 'T4', layout: '11110 i 1 01010 Rn:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), rn: reg('Rn', 'noPC'), imm: imm('i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'subw{c} {rd}, {rn}, #{imm}' },
+  { mnemonic: 'sub', name: 'T1 reg', layout: '0001101 Rm:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), rm: low('Rm') }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, {rn}, {rm}' },
+  dpShiftedReg('sub', 'T2 reg', '1101'),
+  // ---- other arithmetic and logic
+  dp16('adc', '0101'), dpModImm('adc', 'T1', '1010'), dpShiftedReg('adc', 'T2 reg', '1010'),
+  dp16('sbc', '0110'), dpModImm('sbc', 'T1', '1011'), dpShiftedReg('sbc', 'T2 reg', '1011'),
+  { mnemonic: 'rsb', name: 'T1', layout: '010000 1001 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn') }, fixed: { imm: 0 }, flags: 'outsideIT', it: 'any', syntax: 'rsb{s}{c}{q} {rd}, {rn}, #0' },
+  dpModImm('rsb', 'T2', '1110'), dpShiftedReg('rsb', 'T1 reg', '1110'),
+  dp16('and', '0000'), dpModImm('and', 'T1', '0000'), dpShiftedReg('and', 'T2 reg', '0000'),
+  dp16('eor', '0001'), dpModImm('eor', 'T1', '0100'), dpShiftedReg('eor', 'T2 reg', '0100'),
+  dp16('orr', '1100'), dpModImm('orr', 'T1', '0010'), dpShiftedReg('orr', 'T2 reg', '0010'),
+  dp16('bic', '1110'), dpModImm('bic', 'T1', '0001'), dpShiftedReg('bic', 'T2 reg', '0001'),
+  dpModImm('orn', 'T1', '0011'), dpShiftedReg('orn', 'T1 reg', '0011'),
+  // ---- moves
+  { mnemonic: 'mov', name: 'T1', layout: '00100 Rd:3 imm8:8', operands: { rd: low('Rd'), imm: imm('imm8') }, flags: 'outsideIT', it: 'any', syntax: 'mov{s}{c}{q} {rd}, #{imm}' },
+  { mnemonic: 'mov', name: 'T2', layout: '11110 i 0 0010 S 1111 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), imm: modImm, S: sBit }, flags: 'sBit', it: 'any', syntax: 'mov{s}{c}{q} {rd}, #{imm}' },
+  { mnemonic: 'mov', name: 'T3', layout: '11110 i 1 0010 0 imm4:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), imm: imm('imm4:i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'movw{c} {rd}, #{imm}' },
+  { mnemonic: 'mov', name: 'T1 reg', layout: '01000110 D Rm:4 Rd:3', operands: { rd: { kind: 'reg', bits: 'D:Rd', cls: 'noPC' }, rm: reg('Rm', 'noPC') }, flags: 'none', it: 'any', syntax: 'mov{c}{q} {rd}, {rm}' },
+  { mnemonic: 'mov', name: 'T2 reg', layout: '000 00 00000 Rm:3 Rd:3', operands: { rd: low('Rd'), rm: low('Rm') }, flags: 'always', it: 'outside', syntax: 'movs{q} {rd}, {rm}' },
+  { mnemonic: 'mov', name: 'T3 reg', layout: '11101 01 0010 S 1111 | 0 000 Rd:4 00 00 Rm:4', operands: { rd: reg('Rd'), rm: reg('Rm'), S: sBit }, flags: 'sBit', it: 'any', syntax: 'mov{s}{c}{q} {rd}, {rm}' },
+  { mnemonic: 'movt', name: 'T1', layout: '11110 i 1 0110 0 imm4:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), imm: imm('imm4:i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'movt{c} {rd}, #{imm}' },
+  dp16('mvn', '1111'),
+  { mnemonic: 'mvn', name: 'T1', layout: '11110 i 0 0011 S 1111 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), imm: modImm, S: sBit }, flags: 'sBit', it: 'any', syntax: 'mvn{s}{c}{q} {rd}, #{imm}' },
+  { mnemonic: 'mvn', name: 'T2 reg', layout: '11101 01 0011 S 1111 | 0 imm3:3 Rd:4 imm2:2 type:2 Rm:4', operands: { rd: reg('Rd'), rm: reg('Rm'), shift, S: sBit }, flags: 'sBit', it: 'any', syntax: 'mvn{s}{c}{q} {rd}, {rm}{shift}' },
+  // ---- shifts
+  shiftImm16('lsl', '00'), shiftImm32('lsl', 'T2', '00'), shiftReg16('lsl', '0010'), shiftReg32('lsl', 'T2 reg', '00'),
+  shiftImm16('lsr', '01'), shiftImm32('lsr', 'T2', '01'), shiftReg16('lsr', '0011'), shiftReg32('lsr', 'T2 reg', '01'),
+  shiftImm16('asr', '10'), shiftImm32('asr', 'T2', '10'), shiftReg16('asr', '0100'), shiftReg32('asr', 'T2 reg', '10'),
+  shiftImm32('ror', 'T1', '11'), shiftReg16('ror', '0111'), shiftReg32('ror', 'T2 reg', '11'),
+  // ---- compares
+  { mnemonic: 'cmp', name: 'T1', layout: '00101 Rn:3 imm8:8', operands: { rn: low('Rn'), imm: imm('imm8') }, flags: 'always', it: 'any', syntax: 'cmp{c}{q} {rn}, #{imm}' },
+  compareModImm('cmp', 'T2', '1101'),
+  { mnemonic: 'cmp', name: 'T1 reg', layout: '010000 1010 Rm:3 Rn:3', operands: { rn: low('Rn'), rm: low('Rm') }, flags: 'always', it: 'any', syntax: 'cmp{c}{q} {rn}, {rm}' },
+  { mnemonic: 'cmp', name: 'T2 reg', layout: '01000101 N Rm:4 Rn:3', operands: { rn: { kind: 'reg', bits: 'N:Rn', cls: 'noPC' }, rm: reg('Rm', 'noPC') }, flags: 'always', it: 'any', syntax: 'cmp{c}{q} {rn}, {rm}' },
+  compareShiftedReg('cmp', 'T3 reg', '1101'),
+  compareModImm('cmn', 'T1', '1000'),
+  { mnemonic: 'cmn', name: 'T1 reg', layout: '010000 1011 Rm:3 Rn:3', operands: { rn: low('Rn'), rm: low('Rm') }, flags: 'always', it: 'any', syntax: 'cmn{c}{q} {rn}, {rm}' },
+  compareShiftedReg('cmn', 'T2 reg', '1000'),
+  compareModImm('tst', 'T1', '0000'),
+  { mnemonic: 'tst', name: 'T1 reg', layout: '010000 1000 Rm:3 Rn:3', operands: { rn: low('Rn'), rm: low('Rm') }, flags: 'always', it: 'any', syntax: 'tst{c}{q} {rn}, {rm}' },
+  compareShiftedReg('tst', 'T2 reg', '0000'),
+  compareModImm('teq', 'T1', '0100'), compareShiftedReg('teq', 'T1 reg', '0100'),
+  // ---- multiply and divide
+  { mnemonic: 'mul', name: 'T1', layout: '010000 1101 Rn:3 Rdm:3', operands: { rd: low('Rdm'), rn: low('Rn') }, tied: { rm: 'rd' }, flags: 'outsideIT', it: 'any', syntax: 'mul{s}{c}{q} {rd}, {rn}, {rd}' },
+  { mnemonic: 'mul', name: 'T2', layout: '11111 0110 000 Rn:4 | 1111 Rd:4 0000 Rm:4', operands: { rd: reg('Rd'), rn: reg('Rn'), rm: reg('Rm') }, flags: 'none', it: 'any', syntax: 'mul{c}{q} {rd}, {rn}, {rm}' },
+  { mnemonic: 'mla', name: 'T1', layout: '11111 0110 000 Rn:4 | Ra:4 Rd:4 0000 Rm:4', operands: { rd: reg('Rd'), rn: reg('Rn'), rm: reg('Rm'), ra: reg('Ra') }, flags: 'none', it: 'any', syntax: 'mla{c} {rd}, {rn}, {rm}, {ra}' },
+  { mnemonic: 'mls', name: 'T1', layout: '11111 0110 000 Rn:4 | Ra:4 Rd:4 0001 Rm:4', operands: { rd: reg('Rd'), rn: reg('Rn'), rm: reg('Rm'), ra: reg('Ra') }, flags: 'none', it: 'any', syntax: 'mls{c} {rd}, {rn}, {rm}, {ra}' },
+  ...(['smull:000', 'umull:010', 'smlal:100', 'umlal:110'] as const).map((spec): Row => {
+    const [mnemonic, op1] = spec.split(':') as [string, string];
+    return {
+      mnemonic, name: 'T1', layout: `11111 0111 ${op1} Rn:4 | RdLo:4 RdHi:4 0000 Rm:4`,
+      operands: { rdLo: reg('RdLo'), rdHi: reg('RdHi'), rn: reg('Rn'), rm: reg('Rm') }, flags: 'none', it: 'any',
+      syntax: `${mnemonic}{c} {rdLo}, {rdHi}, {rn}, {rm}`,
+    };
+  }),
+  { mnemonic: 'sdiv', name: 'T1', layout: '11111 0111 001 Rn:4 | 1111 Rd:4 1111 Rm:4', operands: { rd: reg('Rd'), rn: reg('Rn'), rm: reg('Rm') }, flags: 'none', it: 'any', syntax: 'sdiv{c} {rd}, {rn}, {rm}' },
+  { mnemonic: 'udiv', name: 'T1', layout: '11111 0111 011 Rn:4 | 1111 Rd:4 1111 Rm:4', operands: { rd: reg('Rd'), rn: reg('Rn'), rm: reg('Rm') }, flags: 'none', it: 'any', syntax: 'udiv{c} {rd}, {rn}, {rm}' },
+  // ---- single-operand bit manipulation
+  misc32('clz', 'T1', '011', '00'), misc32('rbit', 'T1', '001', '10'),
+  unary16('rev', '1011 1010 00'), misc32('rev', 'T2', '001', '00'),
+  unary16('rev16', '1011 1010 01'), misc32('rev16', 'T2', '001', '01'),
+  unary16('revsh', '1011 1010 11'), misc32('revsh', 'T2', '001', '11'),
+  unary16('sxth', '1011 0010 00'), extend32('sxth', '000'),
+  unary16('sxtb', '1011 0010 01'), extend32('sxtb', '100'),
+  unary16('uxth', '1011 0010 10'), extend32('uxth', '001'),
+  unary16('uxtb', '1011 0010 11'), extend32('uxtb', '101'),
+  { mnemonic: 'sbfx', name: 'T1', layout: '11110 0 1 10100 Rn:4 | 0 imm3:3 Rd:4 imm2:2 0 widthm1:5', operands: { rd: reg('Rd'), rn: reg('Rn'), lsb: imm('imm3:imm2'), width: imm('widthm1', 1, { bias: 1 }) }, flags: 'none', it: 'any', syntax: 'sbfx{c} {rd}, {rn}, #{lsb}, #{width}' },
+  { mnemonic: 'ubfx', name: 'T1', layout: '11110 0 1 11100 Rn:4 | 0 imm3:3 Rd:4 imm2:2 0 widthm1:5', operands: { rd: reg('Rd'), rn: reg('Rn'), lsb: imm('imm3:imm2'), width: imm('widthm1', 1, { bias: 1 }) }, flags: 'none', it: 'any', syntax: 'ubfx{c} {rd}, {rn}, #{lsb}, #{width}' },
+  // ---- loads and stores
+  ...loadStore({ mnemonic: 'ldr', rt: 'any', imm5: { prefix: '01101', scale: 4 }, reg16: '100', imm12: '11111 000 1101', imm8: '11111 000 0101', names: ['T3', 'T4'] }),
+  { mnemonic: 'ldr', name: 'T2', layout: '10011 Rt:3 imm8:8', operands: { rt: low('Rt'), imm: imm('imm8', 4) }, fixed: { rn: SP, mode: 0 }, flags: 'none', it: 'any', syntax: 'ldr{c}{q} {rt}, {mem}' },
+  ...loadStore({ mnemonic: 'ldrb', rt: 'noSPPC', imm5: { prefix: '01111', scale: 1 }, reg16: '110', imm12: '11111 000 1001', imm8: '11111 000 0001', names: ['T2', 'T3'] }),
+  ...loadStore({ mnemonic: 'ldrh', rt: 'noSPPC', imm5: { prefix: '10001', scale: 2 }, reg16: '101', imm12: '11111 000 1011', imm8: '11111 000 0011', names: ['T2', 'T3'] }),
+  ...loadStore({ mnemonic: 'ldrsb', rt: 'noSPPC', reg16: '011', imm12: '11111 001 1001', imm8: '11111 001 0001', names: ['T1', 'T2'] }),
+  ...loadStore({ mnemonic: 'ldrsh', rt: 'noSPPC', reg16: '111', imm12: '11111 001 1011', imm8: '11111 001 0011', names: ['T1', 'T2'] }),
+  ...loadStore({ mnemonic: 'str', rt: 'noPC', imm5: { prefix: '01100', scale: 4 }, reg16: '000', imm12: '11111 000 1100', imm8: '11111 000 0100', names: ['T3', 'T4'] }),
+  { mnemonic: 'str', name: 'T2', layout: '10010 Rt:3 imm8:8', operands: { rt: low('Rt'), imm: imm('imm8', 4) }, fixed: { rn: SP, mode: 0 }, flags: 'none', it: 'any', syntax: 'str{c}{q} {rt}, {mem}' },
+  ...loadStore({ mnemonic: 'strb', rt: 'noSPPC', imm5: { prefix: '01110', scale: 1 }, reg16: '010', imm12: '11111 000 1000', imm8: '11111 000 0000', names: ['T2', 'T3'] }),
+  ...loadStore({ mnemonic: 'strh', rt: 'noSPPC', imm5: { prefix: '10000', scale: 2 }, reg16: '001', imm12: '11111 000 1010', imm8: '11111 000 0010', names: ['T2', 'T3'] }),
+  { mnemonic: 'ldrd', name: 'T1', layout: '11101 00 P U 1 W 1 Rn:4 | Rt:4 Rt2:4 imm8:8', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4), mode: indexMode }, flags: 'none', it: 'any', syntax: 'ldrd{c} {rt}, {rt2}, {mem}' },
+  { mnemonic: 'strd', name: 'T1', layout: '11101 00 P U 1 W 0 Rn:4 | Rt:4 Rt2:4 imm8:8', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4), mode: indexMode }, flags: 'none', it: 'any', syntax: 'strd{c} {rt}, {rt2}, {mem}' },
+  // ---- push / pop
+  { mnemonic: 'push', name: 'T1', layout: '1011 010 M register_list:8', operands: { regs: { kind: 'regList', bits: 'register_list', extra: { M: LR } } }, flags: 'none', it: 'any', syntax: 'push{c}{q} {regs}' },
+  { mnemonic: 'push', name: 'T2', layout: '11101 00 100 1 0 1101 | 0 M 0 register_list:13', operands: { regs: { kind: 'regList', bits: 'register_list', extra: { M: LR }, min: 2 } }, flags: 'none', it: 'any', syntax: 'push{c}{q} {regs}' },
+  { mnemonic: 'push', name: 'T3', layout: '11111 000 0100 1101 | Rt:4 1101 00000100', operands: { rt: reg('Rt') }, flags: 'none', it: 'any', syntax: 'push{c}{q} {{rt}}' },
+  { mnemonic: 'pop', name: 'T1', layout: '1011 110 P register_list:8', operands: { regs: { kind: 'regList', bits: 'register_list', extra: { P: PC } } }, flags: 'none', it: 'outsideOrLast', syntax: 'pop{c}{q} {regs}' },
+  { mnemonic: 'pop', name: 'T2', layout: '11101 00 010 1 1 1101 | P M 0 register_list:13', operands: { regs: { kind: 'regList', bits: 'register_list', extra: { P: PC, M: LR }, min: 2 } }, flags: 'none', it: 'outsideOrLast', syntax: 'pop{c}{q} {regs}' },
+  { mnemonic: 'pop', name: 'T3', layout: '11111 000 0101 1101 | Rt:4 1011 00000100', operands: { rt: reg('Rt', 'noSP') }, flags: 'none', it: 'outsideOrLast', syntax: 'pop{c}{q} {{rt}}' },
+  // ---- branches
+  { mnemonic: 'b', name: 'T1', layout: '1101 cond:4 imm8:8', operands: { cond: { kind: 'cond', bits: 'cond' }, offset: branchT1 }, flags: 'none', it: 'outside', syntax: 'b{c}{q} {offset}' },
+  { mnemonic: 'b', name: 'T2', layout: '11100 imm11:11', operands: { offset: branchT2 }, flags: 'none', it: 'outsideOrLast', syntax: 'b{c}{q} {offset}' },
+  { mnemonic: 'b', name: 'T3', layout: '11110 S cond:4 imm6:6 | 10 J1 0 J2 imm11:11', operands: { cond: { kind: 'cond', bits: 'cond' }, offset: branchT3 }, flags: 'none', it: 'outside', syntax: 'b{c}{q} {offset}' },
+  { mnemonic: 'b', name: 'T4', layout: '11110 S imm10:10 | 10 J1 1 J2 imm11:11', operands: { offset: branchT4 }, flags: 'none', it: 'outsideOrLast', syntax: 'b{c}{q} {offset}' },
+  { mnemonic: 'bl', name: 'T1', layout: '11110 S imm10:10 | 11 J1 1 J2 imm11:11', operands: { offset: branchT4 }, flags: 'none', it: 'outsideOrLast', syntax: 'bl{c} {offset}' },
+  { mnemonic: 'cbz', name: 'T1', layout: '1011 0 0 i 1 imm5:5 Rn:3', operands: { rn: low('Rn'), offset: { kind: 'branch', bits: 'i:imm5', signed: false } }, flags: 'none', it: 'outside', syntax: 'cbz {rn}, {offset}' },
+  { mnemonic: 'cbnz', name: 'T1', layout: '1011 1 0 i 1 imm5:5 Rn:3', operands: { rn: low('Rn'), offset: { kind: 'branch', bits: 'i:imm5', signed: false } }, flags: 'none', it: 'outside', syntax: 'cbnz {rn}, {offset}' },
+  { mnemonic: 'bx', name: 'T1', layout: '010001 11 0 Rm:4 000', operands: { rm: reg('Rm', 'any') }, flags: 'none', it: 'outsideOrLast', syntax: 'bx{c} {rm}' },
+  { mnemonic: 'blx', name: 'T1', layout: '010001 11 1 Rm:4 000', operands: { rm: reg('Rm', 'noPC') }, flags: 'none', it: 'outsideOrLast', syntax: 'blx{c} {rm}' },
+  // ---- miscellaneous
+  { mnemonic: 'it', name: 'T1', layout: '1011 1111 firstcond:4 mask:4', operands: { cond: { kind: 'cond', bits: 'firstcond', allowAL: true }, mask: { kind: 'itMask', bits: 'mask' } }, flags: 'none', it: 'outside', syntax: 'it{mask} {cond}' },
+  { mnemonic: 'udf', name: 'T1', layout: '1101 1110 imm8:8', operands: { imm: imm('imm8') }, flags: 'none', it: 'any', syntax: 'udf{q} #{imm}' },
+  { mnemonic: 'udf', name: 'T2', layout: '11110 111 1111 imm4:4 | 1010 imm12:12', operands: { imm: imm('imm4:imm12') }, flags: 'none', it: 'any', syntax: 'udf{q} #{imm}' },
+  { mnemonic: 'bkpt', name: 'T1', layout: '1011 1110 imm8:8', operands: { imm: imm('imm8') }, flags: 'none', it: 'any', syntax: 'bkpt #{imm}' },
+  { mnemonic: 'nop', name: 'T1', layout: '1011 1111 0000 0000', operands: {}, flags: 'none', it: 'any', syntax: 'nop{c}{q}' },
+  { mnemonic: 'nop', name: 'T2', layout: '11110 0 111 0 1 0 1111 | 10 0 0 0 000 00000000', operands: {}, flags: 'none', it: 'any', syntax: 'nop{c}{q}' },
+];
+
+// ---------------------------------------------------------------- layout parsing
+
+/** Parse a bit diagram into fixed bits and named field slices (see EncodingSpec.layout). */
+export function parseLayout(layout: string): { size: 16 | 32; pattern: number; mask: number; fields: Map<string, BitSlice[]> } {
+  const halves = layout.split('|');
+  const tokens = halves.flatMap((half) => half.trim().split(/\s+/));
+  const slices: Array<{ name: string | null; bits: string; width: number }> = tokens.map((token) => {
+    if (/^[01]+$/.test(token)) return { name: null, bits: token, width: token.length };
+    const [name, width] = token.split(':') as [string, string | undefined];
+    return { name, bits: '', width: width === undefined ? 1 : Number(width) };
+  });
+  const size = slices.reduce((sum, s) => sum + s.width, 0);
+  if (size !== 16 * halves.length || (size !== 16 && size !== 32)) throw new Error(`bad layout (${size} bits): ${layout}`);
+  let pattern = 0;
+  let mask = 0;
+  let top = size;
+  const fields = new Map<string, BitSlice[]>();
+  for (const slice of slices) {
+    top -= slice.width;
+    if (slice.name === null) {
+      pattern += parseInt(slice.bits, 2) * 2 ** top;
+      mask += (2 ** slice.width - 1) * 2 ** top;
+    } else {
+      fields.set(slice.name, [...(fields.get(slice.name) ?? []), { lsb: top, width: slice.width }]);
+    }
+  }
+  return { size: size as 16 | 32, pattern, mask, fields };
+}
+
+function build(spec: EncodingSpec): Encoding {
+  return { ...spec, ...parseLayout(spec.layout) };
+}
+
+/** Every encoding, 16-bit rows before 32-bit rows (the order the selector tries them in). */
+export const ENCODINGS: readonly Encoding[] = ROWS.map(build).sort((a, b) => a.size - b.size);
+
+/** Rows by mnemonic family, 16-bit first. */
+export const ENCODINGS_BY_MNEMONIC: ReadonlyMap<string, readonly Encoding[]> = (() => {
+  const byMnemonic = new Map<string, Encoding[]>();
+  for (const row of ENCODINGS) byMnemonic.set(row.mnemonic, [...(byMnemonic.get(row.mnemonic) ?? []), row]);
+  return byMnemonic;
+})();

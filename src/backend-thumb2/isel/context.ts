@@ -1,0 +1,225 @@
+// The state of instruction selection for one function: the blocks being filled, the virtual
+// registers of IR values, labels of IR blocks, shared trap blocks, and the helpers every
+// lowering rule uses to get operands into registers.
+
+import { InternalError } from '../../diagnostics/errors.js';
+import type { Inst, IrFunction } from '../../ir/function.js';
+import type { IrModule } from '../../ir/module.js';
+import { TRAP_KINDS, type BlockId, type TrapKind, type Type, type Value } from '../../ir/types.js';
+import { VREG_BASE, type Cond, type Label, type MInst, type Operand2, type Reg } from '../mir.js';
+import { tryThumbExpandImm } from '../operands.js';
+import { vinst, type VBlock, type VInst } from '../vcode.js';
+import { materializeConstant } from './constants.js';
+
+const STAGE = 'thumb2 isel';
+
+export class SelectionContext {
+  /** Blocks by label (creation order); `layoutOrder` says where each goes. */
+  readonly blocks: VBlock[] = [];
+  private readonly trapBlocks = new Map<string, Label>();
+  /** Blocks created while selecting each IR block, placed right after it. */
+  private readonly extraBlocks = new Map<Label, Label[]>();
+  private readonly blockLabels = new Map<BlockId, Label>();
+  private readonly valueRegs = new Map<Value, Reg[]>();
+  readonly useCounts: number[];
+  /** icmps whose single use (brif/select in the same block) emits the compare itself. */
+  readonly fusedCompares = new Set<Value>();
+  private nextVreg = VREG_BASE;
+  private currentLabel: Label = 0;
+  private currentIrLabel: Label = 0;
+  outgoingArgBytes = 0;
+  hasCalls = false;
+
+  constructor(readonly func: IrFunction, readonly mod: IrModule) {
+    this.useCounts = countUses(func);
+    for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset));
+    this.findFusedCompares();
+  }
+
+  // ------------------------------------------------------------------ blocks and emission
+
+  private createBlock(srcOffset: number): Label {
+    this.blocks.push({ insts: [], srcOffset });
+    return this.blocks.length - 1;
+  }
+
+  labelOf(block: BlockId): Label {
+    const label = this.blockLabels.get(block);
+    if (label === undefined) throw new InternalError(STAGE, `no block${block} in ${this.func.name}`);
+    return label;
+  }
+
+  /** Start filling the machine block of an IR block. */
+  beginIrBlock(block: BlockId): void {
+    this.currentLabel = this.currentIrLabel = this.labelOf(block);
+  }
+
+  /** A new block laid out after the current IR block's blocks (for edges and switch trees). */
+  newLocalBlock(srcOffset: number): Label {
+    const label = this.createBlock(srcOffset);
+    const list = this.extraBlocks.get(this.currentIrLabel) ?? [];
+    list.push(label);
+    this.extraBlocks.set(this.currentIrLabel, list);
+    return label;
+  }
+
+  switchTo(label: Label): void {
+    this.currentLabel = label;
+  }
+
+  emit(inst: MInst, extra: Omit<VInst, 'inst'> = {}): void {
+    this.blocks[this.currentLabel]!.insts.push(vinst(inst, extra));
+  }
+
+  /** The shared `udf #kind` block for (kind, srcOffset), laid out at the end of the function. */
+  trapLabel(kind: TrapKind, srcOffset: number): Label {
+    const key = `${kind}@${srcOffset}`;
+    let label = this.trapBlocks.get(key);
+    if (label === undefined) {
+      label = this.createBlock(srcOffset);
+      this.blocks[label]!.insts.push(vinst({ op: 'udf', imm: TRAP_KINDS[kind], srcOffset }));
+      this.trapBlocks.set(key, label);
+    }
+    return label;
+  }
+
+  /** Branch to the trap block of `kind` when `cond` holds. */
+  trapIf(cond: Cond, kind: TrapKind, inst: Inst): void {
+    this.emit({ op: 'b', cond, target: this.trapLabel(kind, inst.srcOffset) });
+  }
+
+  /** Labels in final layout order: each IR block, its local blocks, then the trap blocks. */
+  layoutOrder(): Label[] {
+    const order: Label[] = [];
+    for (const b of this.func.blocks) {
+      const label = this.labelOf(b.id);
+      order.push(label, ...(this.extraBlocks.get(label) ?? []));
+    }
+    order.push(...this.trapBlocks.values());
+    return order;
+  }
+
+  // ------------------------------------------------------------------ registers of values
+
+  newVreg(): Reg {
+    return this.nextVreg++;
+  }
+
+  get vregCount(): number {
+    return this.nextVreg;
+  }
+
+  typeOf(v: Value): Type {
+    const info = this.func.values[v];
+    if (info === undefined) throw new InternalError(STAGE, `no value v${v} in ${this.func.name}`);
+    return info.type;
+  }
+
+  /** The iconst instruction defining `v`, if any. */
+  constantOf(v: Value): bigint | undefined {
+    const def = this.func.values[v]?.def;
+    if (def?.kind !== 'inst' || def.inst.op !== 'iconst') return undefined;
+    return BigInt(def.inst.imm ?? 0);
+  }
+
+  /** The i32 constant value of `v` (as a signed number), if `v` is an iconst. */
+  constant32(v: Value): number | undefined {
+    const c = this.constantOf(v);
+    return c === undefined ? undefined : Number(BigInt.asIntN(32, c));
+  }
+
+  /** Registers holding `v` as a definition target: one for i32, [lo, hi] for i64. */
+  defRegs(v: Value): Reg[] {
+    let regs = this.valueRegs.get(v);
+    if (regs === undefined) {
+      const width = this.typeOf(v) === 'i64' ? 2 : this.typeOf(v) === 'i32' ? 1 : 0;
+      if (width === 0) throw new InternalError(STAGE, `type ${this.typeOf(v)} of v${v} is not supported yet`);
+      regs = Array.from({ length: width }, () => this.newVreg());
+      this.valueRegs.set(v, regs);
+    }
+    return regs;
+  }
+
+  defReg(v: Value): Reg {
+    return this.defRegs(v)[0]!;
+  }
+
+  /** Registers holding `v` for a use. Constants are rematerialised at each use. */
+  useRegs(v: Value): Reg[] {
+    const c = this.constantOf(v);
+    if (c === undefined) return this.defRegs(v);
+    if (this.typeOf(v) === 'i64') {
+      return [this.materialize(Number(BigInt.asIntN(32, c))), this.materialize(Number(BigInt.asIntN(32, c >> 32n)))];
+    }
+    return [this.materialize(Number(BigInt.asIntN(32, c)))];
+  }
+
+  useReg(v: Value): Reg {
+    return this.useRegs(v)[0]!;
+  }
+
+  /** A fresh register holding the 32-bit value `value`. */
+  materialize(value: number): Reg {
+    const rd = this.newVreg();
+    for (const inst of materializeConstant(rd, value)) this.emit(inst);
+    return rd;
+  }
+
+  /** `v` as a flexible second operand: a modified immediate when it is a constant that fits. */
+  operand2(v: Value): Operand2 {
+    const c = this.constant32(v);
+    if (c !== undefined && tryThumbExpandImm(c) !== undefined) return { kind: 'imm', value: c >>> 0 };
+    return { kind: 'reg', rm: this.useReg(v) };
+  }
+
+  /** A 32-bit constant as a second operand, in a register when it does not encode. */
+  immOperand(value: number): Operand2 {
+    return tryThumbExpandImm(value) !== undefined ? { kind: 'imm', value: value >>> 0 } : { kind: 'reg', rm: this.materialize(value) };
+  }
+
+  copy(rd: Reg, rm: Reg): void {
+    this.emit({ op: 'copy', rd, rm });
+  }
+
+  // ------------------------------------------------------------------ analysis helpers
+
+  private findFusedCompares(): void {
+    for (const b of this.func.blocks) {
+      const local = new Set(b.insts.filter((i) => i.op === 'icmp').map((i) => i.results[0]!));
+      for (const inst of b.insts) {
+        if (inst.op !== 'brif' && inst.op !== 'select') continue;
+        const cond = inst.args[0]!;
+        if (local.has(cond) && this.useCounts[cond] === 1) this.fusedCompares.add(cond);
+      }
+    }
+  }
+
+  /** The icmp to emit at this use instead of at its definition, if `cond` was fused. */
+  fusedCompare(cond: Value): Inst | undefined {
+    if (!this.fusedCompares.has(cond)) return undefined;
+    const def = this.func.values[cond]!.def;
+    return def.kind === 'inst' ? def.inst : undefined;
+  }
+}
+
+function countUses(f: IrFunction): number[] {
+  const counts = new Array<number>(f.values.length).fill(0);
+  for (const b of f.blocks) {
+    for (const inst of b.insts) {
+      for (const a of inst.args) counts[a]!++;
+      for (const t of inst.targets) for (const a of t.args) counts[a]!++;
+    }
+  }
+  return counts;
+}
+
+/** A lowering rule: emits the machine instructions for one IR instruction. */
+export type Rule = (ctx: SelectionContext, inst: Inst) => void;
+
+/** Dispatch on the width of the instruction's first argument (or its stated type). */
+export function byWidth(rule32: Rule, rule64: Rule): Rule {
+  return (ctx, inst) => {
+    const type = inst.args.length > 0 ? ctx.typeOf(inst.args[0]!) : inst.type;
+    (type === 'i64' ? rule64 : rule32)(ctx, inst);
+  };
+}

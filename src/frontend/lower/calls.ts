@@ -1,0 +1,34 @@
+// Call instructions: direct calls and checked indirect calls through a table. Callees with
+// float or reference parameters or results, and callees with several results, are not
+// supported yet; that is reported at the call that uses them.
+
+import type { Type } from '../../ir/types.js';
+import { funcTypeOf, type FuncType, type Instr } from '../module.js';
+import type { FunctionLowering, LowerRule } from './context.js';
+
+export const callRules: Readonly<Record<string, LowerRule>> = {
+  // call f -> call f(args...)
+  'call': (ctx, ins) => {
+    const type = funcTypeOf(ctx.m, ins.index!);
+    const results = callResults(ctx, ins, type);
+    const args = ctx.popN(type.params.length);
+    ctx.stack.push(...ctx.b.emit('call', { index: ins.index!, args }, results).results);
+  },
+  // call_indirect type table -> call_indirect(args..., element index), sig = type index
+  'call_indirect': (ctx, ins) => {
+    const type = ctx.m.types[ins.index!];
+    if (type === undefined) throw ctx.broken(`no type ${ins.index}`);
+    const results = callResults(ctx, ins, type);
+    const element = ctx.pop();
+    const args = ctx.popN(type.params.length);
+    const call = ctx.b.emit('call_indirect', { index: ins.index!, table: ins.index2 ?? 0, args: [...args, element] }, results);
+    ctx.stack.push(...call.results);
+  },
+};
+
+/** The IR result types of a call, after checking that its signature is supported. */
+function callResults(ctx: FunctionLowering, ins: Instr, type: FuncType): Type[] {
+  ctx.intTypes(type.params, ins.op);
+  if (type.results.length > 1) throw ctx.unsupported(`${ins.op} of a function with ${type.results.length} results`);
+  return ctx.intTypes(type.results, ins.op);
+}

@@ -1,0 +1,44 @@
+// Variable instructions: locals are SSA values tracked by the lowering (no IR at all for
+// local.get/set/tee), globals are global_get/global_set of defined integer globals.
+
+import type { Instr } from '../module.js';
+import type { FunctionLowering, LowerRule } from './context.js';
+import { asIntType } from './signatures.js';
+
+export const variableRules: Readonly<Record<string, LowerRule>> = {
+  // local.get -> push the local's current value
+  'local.get': (ctx, ins) => ctx.push(readLocal(ctx, ins)),
+  // local.set -> the popped value becomes the local's current value
+  'local.set': (ctx, ins) => {
+    ctx.locals[ins.index!] = ctx.pop();
+  },
+  // local.tee -> like local.set, the value stays on the stack
+  'local.tee': (ctx, ins) => {
+    ctx.locals[ins.index!] = ctx.peekN(1)[0]!;
+  },
+  // global.get -> global_get index
+  'global.get': (ctx, ins) => ctx.push(ctx.b.value('global_get', globalType(ctx, ins), { index: ins.index! })),
+  // global.set -> global_set index, value
+  'global.set': (ctx, ins) => {
+    globalType(ctx, ins);
+    ctx.b.emit('global_set', { args: [ctx.pop()], index: ins.index! });
+  },
+};
+
+function readLocal(ctx: FunctionLowering, ins: Instr) {
+  const v = ctx.locals[ins.index!];
+  if (v === undefined) throw ctx.unsupported(`${ins.op} (${ctx.localTypes[ins.index!]})`);
+  return v;
+}
+
+/** The IR type of a defined integer global; imported globals are rejected at module level. */
+function globalType(ctx: FunctionLowering, ins: Instr) {
+  const index = ins.index!;
+  const imported = ctx.m.imports.filter((i) => i.desc.kind === 'global').length;
+  if (index < imported) throw ctx.unsupported(`${ins.op} of imported global ${index}`);
+  const global = ctx.m.globals[index - imported];
+  if (global === undefined) throw ctx.broken(`no global ${index}`);
+  const type = asIntType(global.type.type);
+  if (type === undefined) throw ctx.unsupported(`${ins.op} (${global.type.type})`);
+  return type;
+}

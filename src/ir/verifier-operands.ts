@@ -1,0 +1,239 @@
+// The verifier's per-instruction rules: immediates, argument and result counts and types,
+// from the opcode table plus the few opcode-specific rules the table cannot express.
+// verifier.ts runs these on every instruction; it owns the structural and SSA invariants.
+
+import type { Inst, IrFunction, MemAccess, Signature } from './function.js';
+import { opInfo, type ImmKind, type Opcode } from './opcodes.js';
+import { impliedResultType } from './text-syntax.js';
+import { INT_CCS, TRAP_KINDS, type Type, type Value } from './types.js';
+
+/** What the verifier may know about the module around the function. Every lookup is
+ *  optional: a check that needs a missing one is skipped. */
+export interface VerifyContext {
+  /** Signature of function `index` (function index space), for `call`. */
+  readonly functionSignature?: (index: number) => Signature | undefined;
+  /** Signature of type index `index`, for `call_indirect`. */
+  readonly typeSignature?: (index: number) => Signature | undefined;
+  /** Type and mutability of global `index`. */
+  readonly global?: (index: number) => { readonly type: Type; readonly mutable: boolean } | undefined;
+  readonly tableCount?: number;
+}
+
+type Report = (message: string) => void;
+
+interface Operands {
+  readonly f: IrFunction;
+  readonly inst: Inst;
+  readonly ctx: VerifyContext;
+  readonly report: Report;
+  /** Type of a value, undefined when it has no table entry (reported elsewhere). */
+  readonly typeOf: (v: Value) => Type | undefined;
+}
+
+const BYTES: Record<Type, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
+const isInt = (t: Type | undefined): boolean => t === 'i32' || t === 'i64';
+
+export function checkOperands(f: IrFunction, inst: Inst, ctx: VerifyContext, report: Report): void {
+  const o: Operands = { f, inst, ctx, report, typeOf: (v) => f.values[v]?.type };
+  checkImmediates(o);
+  checkArity(o);
+  checkResults(o);
+  checkIntOnly(o);
+  OPCODE_RULES[inst.op]?.(o);
+}
+
+/** Which Inst fields each immediate kind requires; any other immediate field is stray. */
+const IMM_FIELDS: Record<ImmKind, readonly (keyof Inst)[]> = {
+  none: [],
+  const: ['imm'],
+  cc: ['cc'],
+  bits: ['imm'],
+  mem: ['mem'],
+  global: ['index'],
+  func: ['index'],
+  sig: ['index', 'table'],
+  trap: ['trap'],
+};
+const ALL_IMM_FIELDS: readonly (keyof Inst)[] = ['imm', 'cc', 'mem', 'index', 'table', 'trap'];
+
+function checkImmediates({ inst, report }: Operands): void {
+  const wanted = IMM_FIELDS[opInfo(inst.op).imm];
+  for (const field of ALL_IMM_FIELDS) {
+    const present = inst[field] !== undefined;
+    if (wanted.includes(field) && !present) report(`missing immediate '${field}'`);
+    if (!wanted.includes(field) && present) report(`unexpected immediate '${field}' on ${inst.op}`);
+  }
+  if (inst.cc !== undefined && !INT_CCS.includes(inst.cc)) report(`unknown condition '${inst.cc}'`);
+  if (inst.trap !== undefined && !Object.prototype.hasOwnProperty.call(TRAP_KINDS, inst.trap)) report(`unknown trap kind '${inst.trap}'`);
+  for (const field of ['index', 'table'] as const) {
+    const n = inst[field];
+    if (n !== undefined && !(Number.isInteger(n) && n >= 0)) report(`${field} ${n} is not a non-negative integer`);
+  }
+  if (inst.mem !== undefined) checkMemImmediate(inst.mem, report);
+  if (inst.type !== undefined && opInfo(inst.op).result !== 'explicit') report(`unexpected type '${inst.type}' on ${inst.op}`);
+}
+
+function checkMemImmediate(mem: MemAccess, report: Report): void {
+  if (!(Number.isInteger(mem.offset) && mem.offset >= 0 && mem.offset <= 0xffffffff)) report(`memory offset ${mem.offset} is not a u32`);
+  if (![1, 2, 4, 8].includes(mem.bytes)) report(`memory access of ${mem.bytes} bytes`);
+}
+
+function checkArity({ inst, report }: Operands): void {
+  const rule = opInfo(inst.op).args;
+  if (typeof rule === 'number' && inst.args.length !== rule) report(`${inst.op} takes ${rule} args, has ${inst.args.length}`);
+  if (opInfo(inst.op).terminator !== true && inst.targets.length > 0) report(`${inst.op} is not a terminator but has branch targets`);
+}
+
+function checkResults(o: Operands): void {
+  const { inst, report, typeOf } = o;
+  const rule = opInfo(inst.op).result;
+  if (rule === 'signature') return; // calls: checked against the callee's signature
+  const expected = rule === 'none' ? 0 : 1;
+  if (inst.results.length !== expected) {
+    report(`${inst.op} defines ${expected} result${expected === 1 ? '' : 's'}, has ${inst.results.length}`);
+    return;
+  }
+  if (rule === 'explicit' && inst.type === undefined) report(`${inst.op} needs a result type`);
+  const want = impliedResultType(inst, 0, typeOf);
+  const have = inst.results[0] === undefined ? undefined : typeOf(inst.results[0]);
+  if (want !== undefined && have !== undefined && want !== have) report(`result v${inst.results[0]} has type ${have}, expected ${want}`);
+}
+
+/** intOnly opcodes: the type they operate on (first arg, or the stated type) is an integer. */
+function checkIntOnly({ inst, report, typeOf }: Operands): void {
+  if (opInfo(inst.op).intOnly !== true) return;
+  const operated = inst.args[0] !== undefined ? typeOf(inst.args[0]) : inst.type;
+  if (operated !== undefined && !isInt(operated)) report(`${inst.op} operates on integers, not ${operated}`);
+}
+
+function expectType(o: Operands, argIndex: number, want: Type | undefined, what: string): void {
+  const v = o.inst.args[argIndex];
+  const have = v === undefined ? undefined : o.typeOf(v);
+  if (want !== undefined && have !== undefined && have !== want) o.report(`${what} v${v} has type ${have}, expected ${want}`);
+}
+
+/** Every argument has the type of the first (binary arithmetic, icmp). */
+function sameTypeArgs(o: Operands): void {
+  const first = o.inst.args[0] === undefined ? undefined : o.typeOf(o.inst.args[0]);
+  for (let i = 1; i < o.inst.args.length; i++) expectType(o, i, first, `arg ${i}`);
+}
+
+function checkConst(o: Operands): void {
+  const { inst, report } = o;
+  if (inst.type === 'i32' && !(typeof inst.imm === 'number' && Number.isInteger(inst.imm) && inst.imm === (inst.imm | 0))) {
+    report(`iconst.i32 immediate ${String(inst.imm)} is not a signed 32-bit number`);
+  }
+  if (inst.type === 'i64' && !(typeof inst.imm === 'bigint' && inst.imm === BigInt.asIntN(64, inst.imm))) {
+    report(`iconst.i64 immediate ${String(inst.imm)} is not a signed 64-bit bigint`);
+  }
+}
+
+function checkSextendLow(o: Operands): void {
+  const { inst, report } = o;
+  const type = inst.args[0] === undefined ? undefined : o.typeOf(inst.args[0]);
+  if (typeof inst.imm !== 'number' || ![8, 16, 32].includes(inst.imm)) report(`sextend_low bit count ${String(inst.imm)} is not 8, 16 or 32`);
+  else if (type !== undefined && isInt(type) && inst.imm >= BYTES[type] * 8) report(`sextend_low of ${inst.imm} bits in a ${type}`);
+}
+
+function checkWidening(from: Type, to: Type) {
+  return (o: Operands): void => {
+    expectType(o, 0, from, 'operand');
+    if (o.inst.type !== undefined && o.inst.type !== to) o.report(`${o.inst.op} produces ${to}, not ${o.inst.type}`);
+  };
+}
+
+/** Access widths consistent with the value's type: integers at most their size (so 8 bytes
+ *  only for i64), floats exactly their size; sign extension only for narrow integer loads. */
+function checkAccessWidth(o: Operands, type: Type | undefined, isLoad: boolean): void {
+  const mem = o.inst.mem;
+  if (mem === undefined || type === undefined) return;
+  if (isInt(type) ? mem.bytes > BYTES[type] : mem.bytes !== BYTES[type]) o.report(`${mem.bytes}-byte access of a ${type}`);
+  if (mem.signed && !(isLoad && isInt(type) && mem.bytes < BYTES[type])) o.report(`sign extension on a ${mem.bytes}-byte ${o.inst.op} of a ${type}`);
+}
+
+function checkGlobal(o: Operands, isSet: boolean): void {
+  const global = o.inst.index === undefined ? undefined : o.ctx.global?.(o.inst.index);
+  if (o.ctx.global !== undefined && o.inst.index !== undefined && global === undefined) o.report(`no global g${o.inst.index}`);
+  if (global === undefined) return;
+  if (isSet) {
+    expectType(o, 0, global.type, 'value');
+    if (!global.mutable) o.report(`global_set of immutable global g${o.inst.index}`);
+  } else if (o.inst.type !== undefined && o.inst.type !== global.type) {
+    o.report(`global_get.${o.inst.type} of g${o.inst.index}, which is ${global.type}`);
+  }
+}
+
+/** Arguments and results of a call against the callee's signature. */
+function checkCallSignature(o: Operands, sig: Signature, argCount: number): void {
+  const { inst, report, typeOf } = o;
+  if (argCount !== sig.params.length) report(`callee takes ${sig.params.length} args, given ${argCount}`);
+  else sig.params.forEach((t, i) => expectType(o, i, t, `arg ${i}`));
+  if (inst.results.length !== sig.results.length) report(`callee returns ${sig.results.length} values, ${inst.op} defines ${inst.results.length}`);
+  else {
+    inst.results.forEach((r, i) => {
+      const have = typeOf(r);
+      if (have !== undefined && have !== sig.results[i]) report(`result v${r} has type ${have}, callee returns ${sig.results[i]}`);
+    });
+  }
+}
+
+function checkCall(o: Operands): void {
+  const { inst, ctx } = o;
+  if (inst.index === undefined || ctx.functionSignature === undefined) return;
+  const sig = ctx.functionSignature(inst.index);
+  if (sig === undefined) o.report(`no function f${inst.index}`);
+  else checkCallSignature(o, sig, inst.args.length);
+}
+
+function checkCallIndirect(o: Operands): void {
+  const { inst, ctx } = o;
+  if (inst.args.length === 0) {
+    o.report('call_indirect needs the element index as its last arg');
+    return;
+  }
+  expectType(o, inst.args.length - 1, 'i32', 'element index');
+  if (inst.table !== undefined && ctx.tableCount !== undefined && inst.table >= ctx.tableCount) o.report(`no table${inst.table}`);
+  if (inst.index === undefined || ctx.typeSignature === undefined) return;
+  const sig = ctx.typeSignature(inst.index);
+  if (sig === undefined) o.report(`no signature sig${inst.index}`);
+  else checkCallSignature(o, sig, inst.args.length - 1);
+}
+
+function checkReturn(o: Operands): void {
+  const { inst, f, report } = o;
+  if (inst.args.length !== f.sig.results.length) report(`returns ${inst.args.length} values, the signature has ${f.sig.results.length}`);
+  else f.sig.results.forEach((t, i) => expectType(o, i, t, `return value ${i}`));
+}
+
+const OPCODE_RULES: Partial<Record<Opcode, (o: Operands) => void>> = {
+  iconst: checkConst,
+  iadd: sameTypeArgs, isub: sameTypeArgs, imul: sameTypeArgs,
+  sdiv: sameTypeArgs, udiv: sameTypeArgs, srem: sameTypeArgs, urem: sameTypeArgs,
+  band: sameTypeArgs, bor: sameTypeArgs, bxor: sameTypeArgs,
+  shl: sameTypeArgs, sshr: sameTypeArgs, ushr: sameTypeArgs, rotl: sameTypeArgs, rotr: sameTypeArgs,
+  icmp: sameTypeArgs,
+  sextend_low: checkSextendLow,
+  sextend: checkWidening('i32', 'i64'),
+  uextend: checkWidening('i32', 'i64'),
+  ireduce: checkWidening('i64', 'i32'),
+  select: (o) => {
+    expectType(o, 0, 'i32', 'condition');
+    const last = o.inst.args[2] === undefined ? undefined : o.typeOf(o.inst.args[2]);
+    expectType(o, 1, last, 'true value');
+  },
+  load: (o) => {
+    expectType(o, 0, 'i32', 'address');
+    checkAccessWidth(o, o.inst.type, true);
+  },
+  store: (o) => {
+    expectType(o, 0, 'i32', 'address');
+    checkAccessWidth(o, o.inst.args[1] === undefined ? undefined : o.typeOf(o.inst.args[1]), false);
+  },
+  global_get: (o) => checkGlobal(o, false),
+  global_set: (o) => checkGlobal(o, true),
+  call: checkCall,
+  call_indirect: checkCallIndirect,
+  brif: (o) => expectType(o, 0, 'i32', 'condition'),
+  br_table: (o) => expectType(o, 0, 'i32', 'index'),
+  return: checkReturn,
+};
