@@ -21,6 +21,9 @@
 
 #define TICKS_PER_MS ((uint32_t)(MCU_CPU_HZ) / 1000u)
 #define NS_PER_MS 1000000u
+/* Nanoseconds per tick in 16.16 fixed point, folded at compile time: the fraction of a
+ * millisecond is then a multiply and a shift, with no 64-bit division from libgcc. */
+#define NS_PER_TICK_Q16 ((uint32_t)((1000000000ull << 16) / (MCU_CPU_HZ)))
 
 static volatile uint32_t elapsed_ms;
 static volatile int started;
@@ -31,6 +34,10 @@ static void start_systick(void) {
   SYST_RVR = TICKS_PER_MS - 1u;
   SYST_CVR = 0;
   SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE_CPU;
+  /* The count reads 0 until the first reload, and that reload raises no interrupt: a
+   * reading taken then would look like the end of millisecond 0 and time would step back. */
+  while (SYST_CVR == 0) {
+  }
   started = 1;
 }
 
@@ -49,6 +56,6 @@ uint64_t mcu_clock_monotonic_ns(void) {
     count = SYST_CVR;
   } while (ms != elapsed_ms);
   uint32_t ticks_into_ms = (TICKS_PER_MS - 1u) - count;
-  uint32_t fraction_ns = (uint32_t)(((uint64_t)ticks_into_ms * NS_PER_MS) / TICKS_PER_MS);
+  uint32_t fraction_ns = (uint32_t)(((uint64_t)ticks_into_ms * NS_PER_TICK_Q16) >> 16);
   return (uint64_t)ms * NS_PER_MS + fraction_ns;
 }

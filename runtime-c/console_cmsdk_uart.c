@@ -1,9 +1,10 @@
 /* ARM CMSDK APB UART (mps2-an385: UART0 at 0x40004000).
  * Registers as QEMU 7.2 hw/char/cmsdk-apb-uart.c models them: DATA 0x000, STATE 0x004
  * (TXFULL bit 0), CTRL 0x008 (TX_EN bit 0), BAUDDIV 0x010.
- * QEMU drops a DATA write unless CTRL.TX_EN is set, and treats BAUDDIV < 16 as "not
- * programmed yet" (uart_baudrate_ok), so both are written before the first byte.
- * 16 is the smallest legal divider: the host side ignores the baud rate anyway. */
+ * Without CTRL.TX_EN QEMU never sends a DATA write and never clears STATE.TXFULL, so
+ * the first putc would wait forever (seen with QEMU 7.2). BAUDDIV < 16 is an illegal
+ * divider that QEMU's uart_baudrate_ok() ignores and real hardware cannot use, so we
+ * program 16, the smallest legal one: QEMU's host side ignores the baud rate anyway. */
 #include "mcu_runtime.h"
 
 #ifndef MCU_CONSOLE_BASE

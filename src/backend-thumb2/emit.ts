@@ -9,7 +9,8 @@
 
 import { InternalError } from '../diagnostics/errors.js';
 import type { ObjReloc } from '../elf/object.js';
-import { encode } from './encoder.js';
+import { encode, type Encoded } from './encoder.js';
+import { ENCODINGS_BY_MNEMONIC } from './encodings.js';
 import type { Cond, Label, MFunction, MInst } from './mir.js';
 import { branchRange } from './operands.js';
 
@@ -48,11 +49,20 @@ interface BranchForm {
   readonly inverted?: boolean;
 }
 
-const COND_T1 = branchRange(8, true); // b<c> 16-bit: -256..254
-const UNCOND_T2 = branchRange(11, true); // b 16-bit: -2048..2046
-const COND_T3 = branchRange(20, true); // b<c>.w: ±1 MiB
-const UNCOND_T4 = branchRange(24, true); // b.w: ±16 MiB
-const CBZ_RANGE = branchRange(6, false); // cbz/cbnz: 0..126, forward only
+/** The reach of a branch encoding, from the offset field of its row in the encoding table. */
+function tableBranchRange(mnemonic: string, name: string): readonly [number, number] {
+  const encoding = ENCODINGS_BY_MNEMONIC.get(mnemonic)?.find((e) => e.name === name);
+  const field = encoding?.operands.offset;
+  if (encoding === undefined || field?.kind !== 'branch') throw new InternalError(STAGE, `no branch encoding ${mnemonic} ${name}`);
+  const width = field.bits.split(':').reduce((sum, bits) => sum + (encoding.fields.get(bits)?.[0]?.width ?? 0), 0);
+  return branchRange(width, field.signed);
+}
+
+const COND_T1 = tableBranchRange('b', 'T1'); // b<c> 16-bit: -256..254
+const UNCOND_T2 = tableBranchRange('b', 'T2'); // b 16-bit: -2048..2046
+const COND_T3 = tableBranchRange('b', 'T3'); // b<c>.w: ±1 MiB
+const UNCOND_T4 = tableBranchRange('b', 'T4'); // b.w: ±16 MiB
+const CBZ_RANGE = tableBranchRange('cbz', 'T1'); // cbz/cbnz: 0..126, forward only
 
 /** Unconditional `b`, and a conditional one inside an IT block (same encodings, condition from IT). */
 const UNCONDITIONAL_FORMS: readonly BranchForm[] = [
@@ -80,7 +90,7 @@ interface FixedItem {
   readonly kind: 'fixed';
   readonly inst: MInst;
   readonly halfwords: readonly number[];
-  readonly reloc?: EncodedReloc;
+  readonly reloc?: Encoded['reloc'];
 }
 
 /** A branch to a label, with the index of its current form in `forms`. */
@@ -94,14 +104,6 @@ interface BranchItem {
 }
 
 type Item = FixedItem | BranchItem;
-
-interface EncodedReloc {
-  readonly type: ObjReloc['type'];
-  readonly symbol: string;
-  readonly addend: number;
-  /** Offset within the instruction (0 when absent). */
-  readonly offset?: number;
-}
 
 export function emitFunction(mf: MFunction): EmittedFunction {
   const blocks = withoutFallThroughBranches(mf);
@@ -268,7 +270,7 @@ function encodeItems(mf: MFunction, items: readonly Item[], blockStarts: readonl
     if (item.kind === 'fixed') {
       place(at, item.halfwords);
       if (item.reloc !== undefined) {
-        relocs.push({ offset: at + (item.reloc.offset ?? 0), type: item.reloc.type, symbol: item.reloc.symbol, addend: item.reloc.addend });
+        relocs.push({ offset: at + item.reloc.at, type: item.reloc.type, symbol: item.reloc.symbol, addend: item.reloc.addend });
       }
       if (item.inst.op === 'udf') {
         trapSites.push({ offset: at, kind: item.inst.imm, srcOffset: item.inst.srcOffset ?? mf.blocks[blockIndex]!.srcOffset });

@@ -70,6 +70,8 @@ export interface EncodingSpec {
   readonly operands: Readonly<Partial<Record<OperandName, FieldKind>>>;
   /** Operand values the encoding implies (e.g. rn = sp), not encoded by a field of their own. */
   readonly fixed?: Readonly<Partial<Record<OperandName, number>>>;
+  /** Field values that make the bits a different instruction (LDRT for P=1 U=1 W=0): never encoded, and a decoder must look elsewhere. */
+  readonly forbid?: readonly Readonly<Record<string, number>>[];
   /** Operands that must equal another operand (e.g. rn: 'rd' for two-operand 16-bit forms). */
   readonly tied?: Readonly<Partial<Record<OperandName, OperandName>>>;
   readonly flags: FlagBehaviour;
@@ -223,7 +225,7 @@ function loadStore(shape: LoadStoreShape): Row[] {
   if (shape.imm5 !== undefined) {
     rows.push({
       mnemonic, name: 'T1', layout: `${shape.imm5.prefix} imm5:5 Rn:3 Rt:3`,
-      operands: { rt: low('Rt'), rn: low('Rn'), imm: imm('imm5', shape.imm5.scale) }, fixed: { mode: 0 },
+      operands: { rt: low('Rt'), rn: low('Rn'), imm: imm('imm5', shape.imm5.scale) },
       flags: 'none', it: 'any', syntax: mem,
     });
   }
@@ -237,16 +239,16 @@ function loadStore(shape: LoadStoreShape): Row[] {
   rows.push(
     {
       mnemonic, name: shape.names[0], layout: `${shape.imm12} Rn:4 | Rt:4 imm12:12`,
-      operands: { rt: reg('Rt', rt), rn: reg('Rn', 'noPC'), imm: imm('imm12') }, fixed: { mode: 0 },
+      operands: { rt: reg('Rt', rt), rn: reg('Rn', 'noPC'), imm: imm('imm12') },
       flags: 'none', it: 'any', syntax: mem,
     },
     {
       mnemonic, name: shape.names[1], layout: `${shape.imm8} Rn:4 | Rt:4 1 P U W imm8:8`,
       operands: { rt: reg('Rt', rt), rn: reg('Rn', 'noPC'), imm: offsetU('imm8'), mode: indexMode },
-      flags: 'none', it: 'any', syntax: mem,
+      forbid: [{ P: 1, U: 1, W: 0 }], flags: 'none', it: 'any', syntax: mem,
     },
     {
-      mnemonic, name: shape.names[0] === 'T3' ? 'T2 reg' : 'T2 reg', layout: `${shape.imm8} Rn:4 | Rt:4 000000 imm2:2 Rm:4`,
+      mnemonic, name: 'T2 reg', layout: `${shape.imm8} Rn:4 | Rt:4 000000 imm2:2 Rm:4`,
       operands: { rt: reg('Rt', rt), rn: reg('Rn', 'noPC'), rm: reg('Rm'), imm: imm('imm2') },
       flags: 'none', it: 'any', syntax: mem,
     },
@@ -261,21 +263,25 @@ const branchT3: FieldKind = { kind: 'branch', bits: 'S:J2:J1:imm6:imm11', signed
 const branchT4: FieldKind = { kind: 'branch', bits: 'S:J1:J2:imm10:imm11', signed: true, i1i2: true };
 
 const ROWS: readonly Row[] = [
-  // ---- add / sub
-  { mnemonic: 'add', name: 'T1', layout: '0001110 imm3:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), imm: imm('imm3') }, flags: 'outsideIT', it: 'any', syntax: 'add{s}{c}{q} {rd}, {rn}, #{imm}' },
+  // ---- add / sub (the two-operand imm8 form first when rd == rn, as the assembler prefers)
   { mnemonic: 'add', name: 'T2', layout: '00110 Rdn:3 imm8:8', operands: { rd: low('Rdn'), imm: imm('imm8') }, tied: { rn: 'rd' }, flags: 'outsideIT', it: 'any', syntax: 'add{s}{c}{q} {rd}, #{imm}' },
+  { mnemonic: 'add', name: 'T1', layout: '0001110 imm3:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), imm: imm('imm3') }, flags: 'outsideIT', it: 'any', syntax: 'add{s}{c}{q} {rd}, {rn}, #{imm}' },
   { mnemonic: 'add', name: 'SP T1', layout: '10101 Rd:3 imm8:8', operands: { rd: low('Rd'), imm: imm('imm8', 4) }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: 'add{c}{q} {rd}, sp, #{imm}' },
   { mnemonic: 'add', name: 'SP T2', layout: '1011 0000 0 imm7:7', operands: { imm: imm('imm7', 4) }, fixed: { rd: SP, rn: SP }, flags: 'none', it: 'any', syntax: 'add{c}{q} sp, sp, #{imm}' },
   dpModImm('add', 'T3', '1000'),
+  { mnemonic: 'add', name: 'SP T3', layout: '11110 i 0 1000 S 1101 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd', 'noPC'), imm: modImm, S: sBit }, fixed: { rn: SP }, flags: 'sBit', it: 'any', syntax: 'add{s}{c}{q} {rd}, sp, #{imm}' },
+  { mnemonic: 'add', name: 'SP T4', layout: '11110 i 1 00000 1101 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd', 'noPC'), imm: imm('i:imm3:imm8') }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: 'addw{c} {rd}, sp, #{imm}' },
   { mnemonic: 'add', name: 'T4', layout: '11110 i 1 00000 Rn:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), rn: reg('Rn', 'noPC'), imm: imm('i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'addw{c} {rd}, {rn}, #{imm}' },
   { mnemonic: 'add', name: 'T1 reg', layout: '0001100 Rm:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), rm: low('Rm') }, flags: 'outsideIT', it: 'any', syntax: 'add{s}{c}{q} {rd}, {rn}, {rm}' },
   { mnemonic: 'add', name: 'T2 reg', layout: '01000100 DN Rm:4 Rdn:3', operands: { rd: { kind: 'reg', bits: 'DN:Rdn', cls: 'noSPPC' }, rm: reg('Rm', 'noSPPC') }, tied: { rn: 'rd' }, flags: 'none', it: 'any', syntax: 'add{c}{q} {rd}, {rm}' },
   { mnemonic: 'add', name: 'SP reg T2', layout: '01000100 1 Rm:4 101', operands: { rm: reg('Rm', 'noSPPC') }, fixed: { rd: SP, rn: SP }, flags: 'none', it: 'any', syntax: 'add{c}{q} sp, {rm}' },
   dpShiftedReg('add', 'T3 reg', '1000'),
-  { mnemonic: 'sub', name: 'T1', layout: '0001111 imm3:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), imm: imm('imm3') }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, {rn}, #{imm}' },
   { mnemonic: 'sub', name: 'T2', layout: '00111 Rdn:3 imm8:8', operands: { rd: low('Rdn'), imm: imm('imm8') }, tied: { rn: 'rd' }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, #{imm}' },
+  { mnemonic: 'sub', name: 'T1', layout: '0001111 imm3:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), imm: imm('imm3') }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, {rn}, #{imm}' },
   { mnemonic: 'sub', name: 'SP T1', layout: '1011 0000 1 imm7:7', operands: { imm: imm('imm7', 4) }, fixed: { rd: SP, rn: SP }, flags: 'none', it: 'any', syntax: 'sub{c}{q} sp, sp, #{imm}' },
   dpModImm('sub', 'T3', '1101'),
+  { mnemonic: 'sub', name: 'SP T2', layout: '11110 i 0 1101 S 1101 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd', 'noPC'), imm: modImm, S: sBit }, fixed: { rn: SP }, flags: 'sBit', it: 'any', syntax: 'sub{s}{c}{q} {rd}, sp, #{imm}' },
+  { mnemonic: 'sub', name: 'SP T3', layout: '11110 i 1 01010 1101 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd', 'noPC'), imm: imm('i:imm3:imm8') }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: 'subw{c} {rd}, sp, #{imm}' },
   { mnemonic: 'sub', name: 'T4', layout: '11110 i 1 01010 Rn:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), rn: reg('Rn', 'noPC'), imm: imm('i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'subw{c} {rd}, {rn}, #{imm}' },
   { mnemonic: 'sub', name: 'T1 reg', layout: '0001101 Rm:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), rm: low('Rm') }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, {rn}, {rm}' },
   dpShiftedReg('sub', 'T2 reg', '1101'),
@@ -297,7 +303,7 @@ const ROWS: readonly Row[] = [
   { mnemonic: 'mov', name: 'T2 reg', layout: '000 00 00000 Rm:3 Rd:3', operands: { rd: low('Rd'), rm: low('Rm') }, flags: 'always', it: 'outside', syntax: 'movs{q} {rd}, {rm}' },
   { mnemonic: 'mov', name: 'T3 reg', layout: '11101 01 0010 S 1111 | 0 000 Rd:4 00 00 Rm:4', operands: { rd: reg('Rd'), rm: reg('Rm'), S: sBit }, flags: 'sBit', it: 'any', syntax: 'mov{s}{c}{q} {rd}, {rm}' },
   { mnemonic: 'movt', name: 'T1', layout: '11110 i 1 0110 0 imm4:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), imm: imm('imm4:i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'movt{c} {rd}, #{imm}' },
-  dp16('mvn', '1111'),
+  { mnemonic: 'mvn', name: 'T1 reg', layout: '010000 1111 Rm:3 Rd:3', operands: { rd: low('Rd'), rm: low('Rm') }, flags: 'outsideIT', it: 'any', syntax: 'mvn{s}{c}{q} {rd}, {rm}' },
   { mnemonic: 'mvn', name: 'T1', layout: '11110 i 0 0011 S 1111 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), imm: modImm, S: sBit }, flags: 'sBit', it: 'any', syntax: 'mvn{s}{c}{q} {rd}, #{imm}' },
   { mnemonic: 'mvn', name: 'T2 reg', layout: '11101 01 0011 S 1111 | 0 imm3:3 Rd:4 imm2:2 type:2 Rm:4', operands: { rd: reg('Rd'), rm: reg('Rm'), shift, S: sBit }, flags: 'sBit', it: 'any', syntax: 'mvn{s}{c}{q} {rd}, {rm}{shift}' },
   // ---- shifts
@@ -346,17 +352,17 @@ const ROWS: readonly Row[] = [
   { mnemonic: 'ubfx', name: 'T1', layout: '11110 0 1 11100 Rn:4 | 0 imm3:3 Rd:4 imm2:2 0 widthm1:5', operands: { rd: reg('Rd'), rn: reg('Rn'), lsb: imm('imm3:imm2'), width: imm('widthm1', 1, { bias: 1 }) }, flags: 'none', it: 'any', syntax: 'ubfx{c} {rd}, {rn}, #{lsb}, #{width}' },
   // ---- loads and stores
   ...loadStore({ mnemonic: 'ldr', rt: 'any', imm5: { prefix: '01101', scale: 4 }, reg16: '100', imm12: '11111 000 1101', imm8: '11111 000 0101', names: ['T3', 'T4'] }),
-  { mnemonic: 'ldr', name: 'T2', layout: '10011 Rt:3 imm8:8', operands: { rt: low('Rt'), imm: imm('imm8', 4) }, fixed: { rn: SP, mode: 0 }, flags: 'none', it: 'any', syntax: 'ldr{c}{q} {rt}, {mem}' },
+  { mnemonic: 'ldr', name: 'T2', layout: '10011 Rt:3 imm8:8', operands: { rt: low('Rt'), imm: imm('imm8', 4) }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: 'ldr{c}{q} {rt}, {mem}' },
   ...loadStore({ mnemonic: 'ldrb', rt: 'noSPPC', imm5: { prefix: '01111', scale: 1 }, reg16: '110', imm12: '11111 000 1001', imm8: '11111 000 0001', names: ['T2', 'T3'] }),
   ...loadStore({ mnemonic: 'ldrh', rt: 'noSPPC', imm5: { prefix: '10001', scale: 2 }, reg16: '101', imm12: '11111 000 1011', imm8: '11111 000 0011', names: ['T2', 'T3'] }),
   ...loadStore({ mnemonic: 'ldrsb', rt: 'noSPPC', reg16: '011', imm12: '11111 001 1001', imm8: '11111 001 0001', names: ['T1', 'T2'] }),
   ...loadStore({ mnemonic: 'ldrsh', rt: 'noSPPC', reg16: '111', imm12: '11111 001 1011', imm8: '11111 001 0011', names: ['T1', 'T2'] }),
   ...loadStore({ mnemonic: 'str', rt: 'noPC', imm5: { prefix: '01100', scale: 4 }, reg16: '000', imm12: '11111 000 1100', imm8: '11111 000 0100', names: ['T3', 'T4'] }),
-  { mnemonic: 'str', name: 'T2', layout: '10010 Rt:3 imm8:8', operands: { rt: low('Rt'), imm: imm('imm8', 4) }, fixed: { rn: SP, mode: 0 }, flags: 'none', it: 'any', syntax: 'str{c}{q} {rt}, {mem}' },
+  { mnemonic: 'str', name: 'T2', layout: '10010 Rt:3 imm8:8', operands: { rt: low('Rt'), imm: imm('imm8', 4) }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: 'str{c}{q} {rt}, {mem}' },
   ...loadStore({ mnemonic: 'strb', rt: 'noSPPC', imm5: { prefix: '01110', scale: 1 }, reg16: '010', imm12: '11111 000 1000', imm8: '11111 000 0000', names: ['T2', 'T3'] }),
   ...loadStore({ mnemonic: 'strh', rt: 'noSPPC', imm5: { prefix: '10000', scale: 2 }, reg16: '001', imm12: '11111 000 1010', imm8: '11111 000 0010', names: ['T2', 'T3'] }),
-  { mnemonic: 'ldrd', name: 'T1', layout: '11101 00 P U 1 W 1 Rn:4 | Rt:4 Rt2:4 imm8:8', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4), mode: indexMode }, flags: 'none', it: 'any', syntax: 'ldrd{c} {rt}, {rt2}, {mem}' },
-  { mnemonic: 'strd', name: 'T1', layout: '11101 00 P U 1 W 0 Rn:4 | Rt:4 Rt2:4 imm8:8', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4), mode: indexMode }, flags: 'none', it: 'any', syntax: 'strd{c} {rt}, {rt2}, {mem}' },
+  { mnemonic: 'ldrd', name: 'T1', layout: '11101 00 P U 1 W 1 Rn:4 | Rt:4 Rt2:4 imm8:8', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4), mode: indexMode }, forbid: [{ P: 0, W: 0 }], flags: 'none', it: 'any', syntax: 'ldrd{c} {rt}, {rt2}, {mem}' },
+  { mnemonic: 'strd', name: 'T1', layout: '11101 00 P U 1 W 0 Rn:4 | Rt:4 Rt2:4 imm8:8', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4), mode: indexMode }, forbid: [{ P: 0, W: 0 }], flags: 'none', it: 'any', syntax: 'strd{c} {rt}, {rt2}, {mem}' },
   // ---- push / pop
   { mnemonic: 'push', name: 'T1', layout: '1011 010 M register_list:8', operands: { regs: { kind: 'regList', bits: 'register_list', extra: { M: LR } } }, flags: 'none', it: 'any', syntax: 'push{c}{q} {regs}' },
   { mnemonic: 'push', name: 'T2', layout: '11101 00 100 1 0 1101 | 0 M 0 register_list:13', operands: { regs: { kind: 'regList', bits: 'register_list', extra: { M: LR }, min: 2 } }, flags: 'none', it: 'any', syntax: 'push{c}{q} {regs}' },

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { userError } from '../diagnostics/errors.js';
+import { InternalError, userError } from '../diagnostics/errors.js';
 import { boardsDir, type Board, type ConsoleKind } from './board.js';
 
 export interface RuntimeBuild {
@@ -85,18 +85,16 @@ export function runtimeSources(board: Board): string[] {
 
 /** Runs arm-none-eabi-gcc, turning "not installed" into the toolchain UserError. */
 async function gcc(args: string[]): Promise<string> {
-  try {
-    const result = await execa(GCC, args, { reject: false });
-    if (result.exitCode !== 0) {
-      throw userError('toolchain', `${GCC} failed: ${String(result.stderr).trim().split('\n').slice(0, 20).join('\n')}`, { context: args.join(' ') });
-    }
-    return String(result.stdout);
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') {
-      throw userError('toolchain', `'${GCC}' not found on PATH`, {}, TOOLCHAIN_HINT);
-    }
-    throw e;
+  const result = await execa(GCC, args, { reject: false });
+  if ((result as { code?: string }).code === 'ENOENT') {
+    throw userError('toolchain', `'${GCC}' not found on PATH`, {}, TOOLCHAIN_HINT);
   }
+  if (result.exitCode !== 0) {
+    const stderr = String(result.stderr).trim();
+    // runtime-c is ours and must always compile: a failure is our bug, not the user's.
+    throw new InternalError('runtime-c build', `${GCC} ${args.join(' ')} failed`, stderr);
+  }
+  return String(result.stdout);
 }
 
 function cacheKey(board: Board, sources: string[], flags: string[], gccVersion: string): string {
@@ -125,6 +123,15 @@ async function compileInto(dir: string, sources: string[], flags: string[]): Pro
   await Promise.all(sources.map((f) => gcc([...flags, '-c', join(srcDir, f), '-o', join(dir, objectName(f))])));
 }
 
+/** Drops this board's builds from older sources or flags, so the cache does not grow forever. */
+function removeStaleBuilds(board: Board, current: string): void {
+  const own = new RegExp(`^${board.name.replace(/[.]/g, '\\.')}-[0-9a-f]{16}$`);
+  for (const entry of readdirSync(cacheRoot())) {
+    const path = join(cacheRoot(), entry);
+    if (own.test(entry) && path !== current) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /** Compiles runtime-c for `board` (or reuses the cached build) and locates libgcc. */
 export async function buildRuntime(board: Board): Promise<RuntimeBuild> {
   const flags = runtimeCompileFlags(board);
@@ -139,6 +146,7 @@ export async function buildRuntime(board: Board): Promise<RuntimeBuild> {
       await compileInto(tempDir, sources, flags);
       rmSync(finalDir, { recursive: true, force: true });
       renameSync(tempDir, finalDir);
+      removeStaleBuilds(board, finalDir);
     } catch (e) {
       rmSync(tempDir, { recursive: true, force: true });
       // Another build of the same key may have won the rename: its result is as good.

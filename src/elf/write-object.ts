@@ -1,6 +1,6 @@
 // Serialise an ObjectFile as a standard ELF32 little-endian ARM relocatable (EABI v5):
 // content sections each followed by its SHT_REL section (.rel<name>, addends stored in the
-// relocated fields), then .symtab (locals first: section symbols, mapping symbols, local
+// relocated fields), then .ARM.attributes, .symtab (locals first: section symbols, mapping symbols, local
 // symbols; then globals) and .strtab. arm-none-eabi-readelf/objdump/ld read it.
 //
 // Mapping symbols: the writer adds `$t` at offset 0 of every text section that has no mapping
@@ -8,6 +8,7 @@
 // start of the data and `$t` where code resumes, as local notype symbols.
 
 import { InternalError } from '../diagnostics/errors.js';
+import { armAttributes, type ArmArchitecture } from './arm-attributes.js';
 import { writeAddend, ARM_RELOCS } from './arm-relocs.js';
 import {
   ABSOLUTE_SECTION,
@@ -20,6 +21,7 @@ import {
   SHF_WRITE,
   SHN_ABS,
   SHN_UNDEF,
+  SHT_ARM_ATTRIBUTES,
   SHT_NOBITS,
   SHT_PROGBITS,
   SHT_REL,
@@ -147,14 +149,19 @@ function contentsWithAddends(obj: ObjectFile, s: ObjSection): Uint8Array {
   return bytes;
 }
 
+export interface WriteObjectOptions {
+  /** Architecture recorded in .ARM.attributes (default v7-M, Cortex-M3). */
+  readonly arch?: ArmArchitecture;
+}
+
 /** The ELF32 ARM relocatable object for `obj`. */
-export function writeObject(obj: ObjectFile): Uint8Array {
+export function writeObject(obj: ObjectFile, options: WriteObjectOptions = {}): Uint8Array {
   const sectionIndex = assignSectionIndices(obj);
   const { rows, firstGlobal } = symbolRows(obj, sectionIndex);
   const symbolOf = relocSymbolIndex(rows, obj, sectionIndex);
   const contentCount = obj.sections.reduce((n, s) => n + (s.relocs.length > 0 ? 2 : 1), 0);
-  const symtabIndex = contentCount + 1;
-  const strtabIndex = contentCount + 2;
+  const symtabIndex = contentCount + 2; // after .ARM.attributes
+  const strtabIndex = contentCount + 3;
 
   const sections: ElfSectionSpec[] = [];
   for (const s of obj.sections) {
@@ -186,6 +193,15 @@ export function writeObject(obj: ObjectFile): Uint8Array {
       entsize: REL_SIZE,
     });
   }
+
+  sections.push({
+    name: '.ARM.attributes',
+    type: SHT_ARM_ATTRIBUTES,
+    flags: 0,
+    addr: 0,
+    align: 1,
+    data: armAttributes(options.arch ?? 'v7-M'),
+  });
 
   const strtab = new StringTable();
   const symtab = new ByteWriter();

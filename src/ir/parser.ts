@@ -15,6 +15,8 @@ import {
   asBlock, asValue, INT_CCS, TRAP_KINDS, TYPES, type BlockId, type IntCC, type TrapKind, type Type, type Value,
 } from './types.js';
 
+const MAX_VALUE_NUMBER = 10_000_000;
+
 export class IrParseError extends Error {
   constructor(readonly line: number, readonly column: number, readonly reason: string) {
     super(`${line}:${column}: ${reason}`);
@@ -38,14 +40,6 @@ interface Line {
   /** Column just past the last token, for "unexpected end of line". */
   readonly end: number;
 }
-
-const TOKEN_PATTERNS: readonly [TokenKind, RegExp][] = [
-  ['word', /[A-Za-z_#][A-Za-z0-9_.]*/y],
-  ['int', /-?(0x[0-9a-fA-F]+|\d+)/y],
-  ['offset', /\+\d+/y],
-  ['string', /"(?:[^"\\]|\\.)*"/y],
-  ['punct', /->|[(){},:=]/y],
-];
 
 function lexLine(text: string, number: number): Line {
   const tokens: Token[] = [];
@@ -73,12 +67,38 @@ function lexLine(text: string, number: number): Line {
   return srcOffset === undefined ? { number, tokens, end } : { number, tokens, end, srcOffset };
 }
 
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isWordStart = (c: string | undefined): boolean => c !== undefined && /[A-Za-z_#]/.test(c);
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_.]/.test(c);
+
+/** The token starting at `pos`, by its first characters:
+ *  word `[A-Za-z_#][A-Za-z0-9_.]*`, int `-?(0x<hex>|<digits>)`, offset `+<digits>`,
+ *  string `"..."` (JSON escapes), punct `->` or one of `(){},:=`. */
 function matchToken(text: string, pos: number): { kind: TokenKind; text: string } | undefined {
-  for (const [kind, pattern] of TOKEN_PATTERNS) {
-    pattern.lastIndex = pos;
-    const match = pattern.exec(text);
-    if (match !== null) return { kind, text: match[0] };
+  const at = (i: number): string | undefined => text[i];
+  const scan = (from: number, accept: (c: string | undefined) => boolean): number => {
+    let end = from;
+    while (accept(at(end))) end++;
+    return end;
+  };
+  const token = (kind: TokenKind, end: number) => ({ kind, text: text.slice(pos, end) });
+  const c = at(pos);
+  if (isWordStart(c)) return token('word', scan(pos + 1, isWordChar));
+  if (c === '-' && at(pos + 1) === '>') return token('punct', pos + 2);
+  if (isDigit(c) || (c === '-' && isDigit(at(pos + 1)))) {
+    const digits = c === '-' ? pos + 1 : pos;
+    if (at(digits) === '0' && at(digits + 1) === 'x') return token('int', scan(digits + 2, (h) => h !== undefined && /[0-9a-fA-F]/.test(h)));
+    return token('int', scan(digits, isDigit));
   }
+  if (c === '+' && isDigit(at(pos + 1))) return token('offset', scan(pos + 1, isDigit));
+  if (c === '"') {
+    for (let end = pos + 1; end < text.length; end++) {
+      if (text[end] === '\\') end++;
+      else if (text[end] === '"') return token('string', end + 1);
+    }
+    return undefined;
+  }
+  if (c !== undefined && '(){},:='.includes(c)) return token('punct', pos + 1);
   return undefined;
 }
 
@@ -351,6 +371,8 @@ function parseValue(c: Cursor): Value {
   const token = c.next('a value');
   const match = VALUE_TOKEN.exec(token.text);
   if (match === null) throw c.error(`expected a value like 'v3', found '${token.text}'`, token);
+  // The value table gets an entry for every number up to the highest: keep it bounded.
+  if (Number(match[1]) > MAX_VALUE_NUMBER) throw c.error(`value number ${token.text} is too large`, token);
   return asValue(Number(match[1]));
 }
 
@@ -362,7 +384,6 @@ function use(state: FunctionState, v: Value): Value {
 /** Record a definition. A second definition of the same value is kept in the blocks for the
  *  verifier to report; the value table points at the first. */
 function define(state: FunctionState, c: Cursor, v: Value, def: ValueInfo['def'], pending: PendingType): void {
-  if (v > 1_000_000) throw c.error(`value number v${v} is unreasonably large`);
   if (!state.defs.has(v)) state.defs.set(v, { def, pending });
 }
 

@@ -120,6 +120,7 @@ function sameTypeArgs(o: Operands): void {
 
 function checkConst(o: Operands): void {
   const { inst, report } = o;
+  if (inst.imm === undefined) return; // reported as a missing immediate
   if (inst.type === 'i32' && !(typeof inst.imm === 'number' && Number.isInteger(inst.imm) && inst.imm === (inst.imm | 0))) {
     report(`iconst.i32 immediate ${String(inst.imm)} is not a signed 32-bit number`);
   }
@@ -132,7 +133,7 @@ function checkSextendLow(o: Operands): void {
   const { inst, report } = o;
   const type = inst.args[0] === undefined ? undefined : o.typeOf(inst.args[0]);
   if (typeof inst.imm !== 'number' || ![8, 16, 32].includes(inst.imm)) report(`sextend_low bit count ${String(inst.imm)} is not 8, 16 or 32`);
-  else if (type !== undefined && isInt(type) && inst.imm >= BYTES[type] * 8) report(`sextend_low of ${inst.imm} bits in a ${type}`);
+  else if (type !== undefined && isInt(type) && inst.imm >= BYTES[type] * 8) report(`sextend_low of ${inst.imm} bits must be narrower than ${type}`);
 }
 
 function checkWidening(from: Type, to: Type) {
@@ -147,8 +148,9 @@ function checkWidening(from: Type, to: Type) {
 function checkAccessWidth(o: Operands, type: Type | undefined, isLoad: boolean): void {
   const mem = o.inst.mem;
   if (mem === undefined || type === undefined) return;
-  if (isInt(type) ? mem.bytes > BYTES[type] : mem.bytes !== BYTES[type]) o.report(`${mem.bytes}-byte access of a ${type}`);
-  if (mem.signed && !(isLoad && isInt(type) && mem.bytes < BYTES[type])) o.report(`sign extension on a ${mem.bytes}-byte ${o.inst.op} of a ${type}`);
+  const access = `${mem.bytes}-byte ${o.inst.op} of type ${type}`;
+  if (isInt(type) ? mem.bytes > BYTES[type] : mem.bytes !== BYTES[type]) o.report(`${access}: wrong width`);
+  if (mem.signed && !(isLoad && isInt(type) && mem.bytes < BYTES[type])) o.report(`${access}: sign extension only applies to narrow integer loads`);
 }
 
 function checkGlobal(o: Operands, isSet: boolean): void {

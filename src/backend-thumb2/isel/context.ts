@@ -29,9 +29,12 @@ export class SelectionContext {
   private currentIrLabel: Label = 0;
   outgoingArgBytes = 0;
   hasCalls = false;
+  /** The block that receives the parameters and falls into the IR entry block. */
+  readonly setupLabel: Label;
 
   constructor(readonly func: IrFunction, readonly mod: IrModule) {
     this.useCounts = countUses(func);
+    this.setupLabel = this.createBlock(func.blocks[0]?.srcOffset ?? 0);
     for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset));
     this.findFusedCompares();
   }
@@ -67,6 +70,11 @@ export class SelectionContext {
     this.currentLabel = label;
   }
 
+  /** The block instructions are being appended to. */
+  get current(): Label {
+    return this.currentLabel;
+  }
+
   emit(inst: MInst, extra: Omit<VInst, 'inst'> = {}): void {
     this.blocks[this.currentLabel]!.insts.push(vinst(inst, extra));
   }
@@ -90,7 +98,7 @@ export class SelectionContext {
 
   /** Labels in final layout order: each IR block, its local blocks, then the trap blocks. */
   layoutOrder(): Label[] {
-    const order: Label[] = [];
+    const order: Label[] = [this.setupLabel];
     for (const b of this.func.blocks) {
       const label = this.labelOf(b.id);
       order.push(label, ...(this.extraBlocks.get(label) ?? []));

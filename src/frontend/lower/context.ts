@@ -38,6 +38,11 @@ export interface ControlFrame {
   readonly elseArm?: { readonly block: BlockId; readonly params: readonly Value[]; readonly locals: readonly (Value | undefined)[] };
 }
 
+/** The error for a feature not lowered yet: `<what> in function <N> at offset 0x<hex>`. */
+export function unsupportedIn(func: number, offset: number, what: string): UserError {
+  return new UserError('unsupported', `${what} in function ${func} at offset 0x${offset.toString(16)}`, { func, offset });
+}
+
 /** A lowering rule: one Wasm instruction (or family member) into IR. */
 export type LowerRule = (ctx: FunctionLowering, ins: Instr) => void;
 
@@ -51,6 +56,8 @@ export class FunctionLowering {
   at = 0;
   /** Set when the rest of the current construct is dead: the body index to go on at. */
   resumeAt: number | undefined;
+  /** Blocks in the order lowering entered them: source order, the natural layout. */
+  private readonly entered: BlockId[] = [];
 
   constructor(
     readonly m: WasmModule,
@@ -66,10 +73,9 @@ export class FunctionLowering {
 
   // ---- diagnostics -------------------------------------------------------------------
 
-  /** The error for a feature not lowered yet, at the current instruction (or `offset`). */
-  unsupported(what: string, offset: number = this.b.srcOffset): UserError {
-    const func = this.funcIndex;
-    return new UserError('unsupported', `${what} in function ${func} at offset 0x${offset.toString(16)}`, { func, offset });
+  /** The error for a feature not lowered yet, at the current instruction. */
+  unsupported(what: string): UserError {
+    return unsupportedIn(this.funcIndex, this.b.srcOffset, what);
   }
 
   /** A broken invariant: the validator should have rejected the body. */
@@ -116,6 +122,20 @@ export class FunctionLowering {
 
   // ---- control -----------------------------------------------------------------------
 
+  /** Continue emitting into `block`. */
+  enter(block: BlockId): void {
+    this.b.switchTo(block);
+    this.entered.push(block);
+  }
+
+  /** Lays the blocks out in the order they were entered (creation order is the order
+   *  branches first named them, which puts join points before the code that leads there). */
+  layOutInSourceOrder(): void {
+    const rank = new Map(this.entered.map((id, i) => [id, i]));
+    const last = this.entered.length;
+    this.b.func.blocks.sort((x, y) => (rank.get(x.id) ?? last) - (rank.get(y.id) ?? last));
+  }
+
   /** The frame `depth` labels out (0: the innermost). */
   frame(depth: number): ControlFrame {
     const f = this.control[this.control.length - 1 - depth];
@@ -154,7 +174,7 @@ export class FunctionLowering {
   /** Continue lowering in merge block `block`: its params become the top `n` stack values
    *  (replacing whatever the frame left) and the locals' current values. */
   enterMergeBlock(block: BlockId, height: number, n: number): void {
-    this.b.switchTo(block);
+    this.enter(block);
     const params = this.b.func.blocks.find((x) => x.id === block)!.params;
     this.stack.length = height;
     this.stack.push(...params.slice(0, n));

@@ -38,7 +38,7 @@ export const controlRules: Readonly<Record<string, LowerRule>> = {
     const taken = ctx.branchTo(ins.index!);
     const next = ctx.b.createBlock(ins.offset);
     ctx.b.brif(cond, taken, { block: next, args: [] });
-    ctx.b.switchTo(next);
+    ctx.enter(next);
   },
   // br_table -> br_table index, one target per label depth, the default last
   'br_table': (ctx, ins) => {
@@ -116,7 +116,7 @@ function lowerIf(ctx: FunctionLowering, ins: Instr): void {
     openFrame(ctx, 'if', type, ins, { elseArm });
     ctx.b.brif(cond, { block: then, args: [] }, { block: elseBlock, args: [] });
   }
-  ctx.b.switchTo(then);
+  ctx.enter(then);
 }
 
 function lowerElse(ctx: FunctionLowering): void {
@@ -124,7 +124,7 @@ function lowerElse(ctx: FunctionLowering): void {
   const arm = frame.elseArm;
   if (arm === undefined) throw ctx.broken('else without if');
   if (frame.reachable) jumpTo(ctx, 0);
-  ctx.b.switchTo(arm.block);
+  ctx.enter(arm.block);
   ctx.stack.length = frame.height;
   ctx.stack.push(...arm.params);
   ctx.locals = [...arm.locals];
@@ -158,7 +158,7 @@ function endFunction(ctx: FunctionLowering, frame: ControlFrame): void {
     else ctx.b.jump(frame.target, ctx.mergeArgs(frame.type.results.length, true));
   }
   if (frame.target !== undefined) {
-    ctx.b.switchTo(frame.target);
+    ctx.enter(frame.target);
     ctx.b.emit('return', { args: [...ctx.b.func.blocks.find((x) => x.id === frame.target)!.params] });
   }
   ctx.control.pop();

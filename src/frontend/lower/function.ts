@@ -5,9 +5,9 @@
 
 import { createFunction, FunctionBuilder, type IrFunction } from '../../ir/function.js';
 import type { Value } from '../../ir/types.js';
-import { funcTypeOf, type FunctionBody, type WasmModule } from '../module.js';
+import { funcTypeOf, type FuncType, type FunctionBody, type WasmModule } from '../module.js';
 import { callRules } from './calls.js';
-import { FunctionLowering, type LowerRule } from './context.js';
+import { FunctionLowering, unsupportedIn, type LowerRule } from './context.js';
 import { controlRules } from './control.js';
 import { memoryRules } from './memory.js';
 import { matchConstructs } from './nesting.js';
@@ -24,11 +24,10 @@ const RULES: ReadonlyMap<string, LowerRule> = new Map(
 /** Lowers defined function `funcIndex` (function index space) with body `code`. */
 export function lowerFunction(m: WasmModule, funcIndex: number, name: string, code: FunctionBody): IrFunction {
   const type = funcTypeOf(m, funcIndex);
+  checkSignature(type, funcIndex, code.offset);
   const func = createFunction(funcIndex, name, irSignature(type));
   const b = new FunctionBuilder(func);
   b.srcOffset = code.offset;
-  const ctx = new FunctionLowering(m, funcIndex, code, b, [...type.params, ...code.locals], [], matchConstructs(code.body));
-  checkSignature(ctx);
 
   // The entry block's params are the function's params; declared locals start at zero.
   const entry = b.createBlock(code.offset);
@@ -38,12 +37,14 @@ export function lowerFunction(m: WasmModule, funcIndex: number, name: string, co
     const int = asIntType(t);
     return int === undefined ? undefined : b.iconst(int, 0);
   });
-  ctx.locals = [...params, ...declared];
+  const constructs = matchConstructs(code.body);
+  const ctx = new FunctionLowering(m, funcIndex, code, b, [...type.params, ...code.locals], [...params, ...declared], constructs);
+  ctx.enter(entry);
   ctx.control.push({
     kind: 'function',
     type: { params: [], results: type.results.map((t) => asIntType(t)!) },
     height: 0,
-    construct: ctx.constructs.get(-1)!,
+    construct: constructs.get(-1)!,
     endOffset: code.body[code.body.length - 1]!.offset,
     reachable: true,
   });
@@ -61,16 +62,15 @@ export function lowerFunction(m: WasmModule, funcIndex: number, name: string, co
     }
   }
   if (ctx.control.length !== 0) throw ctx.broken('function body left constructs open');
+  ctx.layOutInSourceOrder();
   return func;
 }
 
 /** A function whose own signature uses an unsupported type fails, naming the function. */
-function checkSignature(ctx: FunctionLowering): void {
-  const type = funcTypeOf(ctx.m, ctx.funcIndex);
-  const at = ctx.code.offset;
+function checkSignature(type: FuncType, funcIndex: number, offset: number): void {
   const param = type.params.find((t) => asIntType(t) === undefined);
-  if (param !== undefined) throw ctx.unsupported(`${param} parameter`, at);
-  if (type.results.length > 1) throw ctx.unsupported(`${type.results.length} results`, at);
+  if (param !== undefined) throw unsupportedIn(funcIndex, offset, `${param} parameter`);
+  if (type.results.length > 1) throw unsupportedIn(funcIndex, offset, `${type.results.length} results`);
   const result = type.results.find((t) => asIntType(t) === undefined);
-  if (result !== undefined) throw ctx.unsupported(`${result} result`, at);
+  if (result !== undefined) throw unsupportedIn(funcIndex, offset, `${result} result`);
 }

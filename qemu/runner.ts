@@ -1,0 +1,118 @@
+// Boots an ELF firmware in QEMU and reports what it printed and how it exited.
+//
+// The firmware's console UART is UART0 on every board we support, and `-serial stdio` wires
+// QEMU's first serial port (serial_hd(0)) to it, so QEMU's stdout is the firmware's console.
+// runtime-c ends a program with semihosting SYS_EXIT_EXTENDED, which makes QEMU itself exit
+// with the program's code: that status is the result. QEMU runs in its own process group so
+// a timeout kills it and anything it started, never leaving an emulator spinning.
+
+import { spawn } from 'node:child_process';
+import { userError } from '../src/diagnostics/errors.js';
+import type { Board } from '../src/driver/board.js';
+
+export interface QemuRunOptions {
+  /** Wall-clock limit; QEMU is killed and `timedOut` set when it is reached. */
+  timeoutMs: number;
+  /** Called with each piece of console output as it arrives. */
+  onOutput?: (chunk: string) => void;
+  /** Extra QEMU arguments, e.g. ['-d', 'int'] or ['-s', '-S'] for gdb. */
+  extraArgs?: string[];
+}
+
+export interface QemuRunResult {
+  /** QEMU's exit status: the firmware's semihosting exit code (-1 when killed). */
+  exitCode: number;
+  /** Everything the firmware printed on its console UART. */
+  output: string;
+  timedOut: boolean;
+  /** What QEMU itself printed on stderr (warnings, -d logs). */
+  qemuStderr: string;
+  /** A one-line explanation when the run did not end by itself (timeout). */
+  message?: string;
+}
+
+const QEMU = 'qemu-system-arm';
+const QEMU_HINT = 'sudo apt-get install qemu-system-arm';
+
+/** The QEMU command line for booting `elfPath` on `board`. */
+export function qemuArgs(elfPath: string, board: Board, extraArgs: string[] = []): string[] {
+  return [
+    '-M', board.qemuMachine,
+    '-nographic',
+    '-monitor', 'none',
+    '-serial', 'stdio',
+    '-semihosting-config', 'enable=on,target=native',
+    '-kernel', elfPath,
+    ...extraArgs,
+  ];
+}
+
+/** QEMU's own fatal errors (bad machine, unreadable kernel) as opposed to warnings. */
+function qemuFatalError(stderr: string): string | undefined {
+  return stderr
+    .split('\n')
+    .find((line) => line.startsWith(`${QEMU}:`) && !line.includes('warning:'));
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+export function runOnQemu(elfPath: string, board: Board, opts: QemuRunOptions): Promise<QemuRunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(QEMU, qemuArgs(elfPath, board, opts.extraArgs), {
+      detached: true, // own process group: a timeout kills the whole group
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let qemuStderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, opts.timeoutMs);
+
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      opts.onOutput?.(chunk);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      qemuStderr += chunk;
+    });
+
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (err.code === 'ENOENT') reject(userError('toolchain', `'${QEMU}' not found on PATH`, {}, QEMU_HINT));
+      else reject(userError('qemu', `cannot start ${QEMU}: ${err.message}`, { file: elfPath }));
+    });
+
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        const seconds = (opts.timeoutMs / 1000).toString();
+        resolve({
+          exitCode: -1, output, timedOut, qemuStderr,
+          message: `the firmware did not exit within ${seconds} s on ${board.name} (QEMU ${board.qemuMachine}); QEMU was killed`,
+        });
+        return;
+      }
+      const fatal = code !== 0 && output === '' ? qemuFatalError(qemuStderr) : undefined;
+      if (fatal !== undefined) {
+        reject(userError('qemu', fatal.slice(QEMU.length + 1).trim(), { file: elfPath, context: `machine '${board.qemuMachine}'` }));
+        return;
+      }
+      if (code === null) {
+        reject(userError('qemu', `${QEMU} was killed by ${signal ?? 'a signal'}`, { file: elfPath }));
+        return;
+      }
+      resolve({ exitCode: code, output, timedOut, qemuStderr });
+    });
+  });
+}

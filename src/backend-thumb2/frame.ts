@@ -1,0 +1,71 @@
+// Frame layout, prologue and epilogue (AAPCS, docs/abi.md).
+//
+//   caller's outgoing arguments   <- incoming stack parameters
+//   saved r4-r8, r10, r11, lr     (push, only those the function writes)
+//   padding to 8 bytes
+//   spill slots                   [sp, #outgoing + 4 * slot]
+//   outgoing call arguments       [sp, #0]                      <- sp (8-byte aligned)
+//
+// A leaf that saves nothing and has no stack data keeps `bx lr`; any other function pushes
+// lr with its callee-saved registers and returns with `pop {..., pc}`.
+
+import { LR, PC, SP, type MBlock, type MInst, type Reg } from './mir.js';
+import { CALLEE_SAVED_REGS, IP } from './registers.js';
+import { tryThumbExpandImm } from './operands.js';
+import { regOperands } from './inst-registers.js';
+import { materializeConstant } from './isel/constants.js';
+import type { FrameRef, VFunction, VInst } from './vcode.js';
+
+export interface FrameLayout {
+  /** Registers pushed by the prologue, in ascending order (lr last when present). */
+  readonly saved: readonly Reg[];
+  /** Bytes below the saved registers: spill slots, outgoing arguments, padding. */
+  readonly localBytes: number;
+  readonly outgoingBytes: number;
+}
+
+export function planFrame(f: VFunction): FrameLayout {
+  const written = new Set<Reg>();
+  for (const block of f.blocks) for (const vi of block.insts) for (const r of regOperands(vi.inst).defs) written.add(r);
+  const calleeSaved = CALLEE_SAVED_REGS.filter((r) => written.has(r));
+  const dataBytes = f.outgoingArgBytes + 4 * f.spillSlots;
+  const needsFrame = f.hasCalls || written.has(LR) || calleeSaved.length > 0 || dataBytes > 0;
+  const saved = needsFrame ? [...calleeSaved, LR] : [];
+  const pushed = 4 * saved.length;
+  const localBytes = ((pushed + dataBytes + 7) & ~7) - pushed;
+  return { saved, localBytes, outgoingBytes: f.outgoingArgBytes };
+}
+
+/** sp := sp +/- bytes, through r12 when the amount has no immediate encoding. */
+function adjustSp(op: 'add' | 'sub', bytes: number): MInst[] {
+  if (bytes === 0) return [];
+  if (tryThumbExpandImm(bytes) !== undefined || bytes < 4096) return [{ op, rd: SP, rn: SP, src: { kind: 'imm', value: bytes }, s: 'keep' }];
+  return [...materializeConstant(IP, bytes), { op, rd: SP, rn: SP, src: { kind: 'reg', rm: IP }, s: 'keep' }];
+}
+
+function frameOffset(layout: FrameLayout, ref: FrameRef): number {
+  if (ref.area === 'spill') return layout.outgoingBytes + 4 * ref.slot;
+  return layout.localBytes + 4 * layout.saved.length + ref.offset;
+}
+
+/** The final instruction(s) for one allocated instruction: frame offsets filled, returns expanded. */
+function finishInst(layout: FrameLayout, vi: VInst): MInst[] {
+  const inst = vi.inst;
+  if (vi.frame !== undefined && (inst.op === 'ldr' || inst.op === 'str')) {
+    return [{ ...inst, addr: { kind: 'imm', rn: SP, offset: frameOffset(layout, vi.frame) } }];
+  }
+  if (vi.isReturn === true && layout.saved.length > 0) {
+    return [...adjustSp('add', layout.localBytes), { op: 'pop', regs: layout.saved.map((r) => (r === LR ? PC : r)) }];
+  }
+  return [inst];
+}
+
+/** Lay out the frame of an allocated function and produce its final blocks. */
+export function buildFrame(f: VFunction): MBlock[] {
+  const layout = planFrame(f);
+  const prologue: MInst[] = layout.saved.length > 0 ? [{ op: 'push', regs: [...layout.saved] }, ...adjustSp('sub', layout.localBytes)] : [];
+  return f.blocks.map((block, b) => ({
+    srcOffset: block.srcOffset,
+    insts: [...(b === 0 ? prologue : []), ...block.insts.flatMap((vi) => finishInst(layout, vi))],
+  }));
+}

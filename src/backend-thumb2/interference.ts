@@ -1,0 +1,67 @@
+// The interference graph of a function's virtual registers: two registers interfere when
+// one is written while the other is live. Physical registers appear as precoloured
+// neighbours (a vreg live across a call interferes with every register the call clobbers).
+// Copies are recorded as move pairs, and a copy's destination does not interfere with its
+// source, so that the colouring can give both the same register.
+
+import { isVirtual, type Reg } from './mir.js';
+import { computeLiveness, instEffects, loopDepths } from './liveness.js';
+import type { VFunction } from './vcode.js';
+
+export interface InterferenceGraph {
+  /** Neighbours of each virtual register (virtual and physical). */
+  readonly adjacency: Map<Reg, Set<Reg>>;
+  /** Registers each virtual register is copied to or from. */
+  readonly moves: Map<Reg, Set<Reg>>;
+  /** Spill cost: uses and defs weighted by 10^loop depth. */
+  readonly cost: Map<Reg, number>;
+}
+
+export function buildInterference(f: VFunction): InterferenceGraph {
+  const { liveOut } = computeLiveness(f);
+  const depths = loopDepths(f);
+  const adjacency = new Map<Reg, Set<Reg>>();
+  const moves = new Map<Reg, Set<Reg>>();
+  const cost = new Map<Reg, number>();
+  const node = (r: Reg): Set<Reg> => {
+    let s = adjacency.get(r);
+    if (s === undefined) adjacency.set(r, (s = new Set()));
+    return s;
+  };
+  const addEdge = (a: Reg, b: Reg): void => {
+    if (a === b) return;
+    if (isVirtual(a)) node(a).add(b);
+    if (isVirtual(b)) node(b).add(a);
+  };
+  const addMove = (a: Reg, b: Reg): void => {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      if (!isVirtual(x)) continue;
+      let s = moves.get(x);
+      if (s === undefined) moves.set(x, (s = new Set()));
+      s.add(y);
+    }
+  };
+
+  f.blocks.forEach((block, b) => {
+    const weight = 10 ** Math.min(depths[b]!, 6);
+    const live = new Set(liveOut[b]);
+    for (let i = block.insts.length - 1; i >= 0; i--) {
+      const vi = block.insts[i]!;
+      const { uses, defs } = instEffects(vi);
+      for (const r of [...uses, ...defs]) {
+        if (!isVirtual(r)) continue;
+        node(r);
+        cost.set(r, (cost.get(r) ?? 0) + weight);
+      }
+      const copySource = vi.inst.op === 'copy' ? vi.inst.rm : undefined;
+      if (copySource !== undefined) addMove(vi.inst.op === 'copy' ? vi.inst.rd : 0, copySource);
+      for (const d of defs) {
+        for (const l of live) if (l !== copySource) addEdge(d, l);
+        for (const other of defs) addEdge(d, other);
+      }
+      for (const d of defs) live.delete(d);
+      for (const u of uses) live.add(u);
+    }
+  });
+  return { adjacency, moves, cost };
+}

@@ -1,0 +1,16 @@
+// What a pass is: a named transformation of one function. A pass module exports `name` and
+// `run`, keeps no state between calls and does no I/O; everything it may read besides the
+// function comes in the PassContext.
+
+import type { IrFunction } from './function.js';
+import type { IrModule } from './module.js';
+
+export interface PassContext {
+  /** The module the function belongs to, when known: signatures, globals, tables. */
+  readonly module?: IrModule;
+}
+
+export interface Pass {
+  readonly name: string;
+  run(func: IrFunction, ctx: PassContext): void;
+}
