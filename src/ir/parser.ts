@@ -236,7 +236,7 @@ function parseBlockHeader(c: Cursor, state: FunctionState): void {
     do {
       const v = parseValue(c);
       c.expect(':');
-      define(state, c, v, { kind: 'param', block: id, index: block.params.length }, { kind: 'stated', type: parseType(c) });
+      define(state, v, { kind: 'param', block: id, index: block.params.length }, { kind: 'stated', type: parseType(c) });
       block.params.push(v);
     } while (c.accept(','));
     c.expect(')');
@@ -263,7 +263,7 @@ function parseInstLine(c: Cursor, state: FunctionState): void {
   results.forEach(({ value, type: stated }, index) => {
     inst.results.push(value);
     const pending: PendingType = stated !== undefined ? { kind: 'stated', type: stated } : { kind: 'implied', inst, index };
-    define(state, c, value, { kind: 'inst', inst, index }, pending);
+    define(state, value, { kind: 'inst', inst, index }, pending);
   });
   block.insts.push(inst);
   state.srcOffset = inst.srcOffset;
@@ -383,7 +383,7 @@ function use(state: FunctionState, v: Value): Value {
 
 /** Record a definition. A second definition of the same value is kept in the blocks for the
  *  verifier to report; the value table points at the first. */
-function define(state: FunctionState, c: Cursor, v: Value, def: ValueInfo['def'], pending: PendingType): void {
+function define(state: FunctionState, v: Value, def: ValueInfo['def'], pending: PendingType): void {
   if (!state.defs.has(v)) state.defs.set(v, { def, pending });
 }
 
