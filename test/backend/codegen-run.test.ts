@@ -6,7 +6,9 @@
 import { describe, expect, test } from 'vitest';
 import type { Opcode } from '../../src/ir/opcodes.js';
 import { INT_CCS, type Type } from '../../src/ir/types.js';
+import type { IrModule } from '../../src/ir/module.js';
 import { binary, binaryConst, buildModule, compare, unary, watModule, type OpFunction } from './op-cases.js';
+import { CONTROL_AND_CALL_FUNCTIONS, GLOBAL_FUNCTIONS, GLOBAL_INIT, MEMORY_FUNCTIONS } from './program-cases.js';
 import { runOnQemu, type RunCase } from './run-harness.js';
 import { expectedLines, instantiateWat } from './wasm-oracle.js';
 
@@ -27,10 +29,10 @@ function casesFor(fns: readonly OpFunction[], values: readonly bigint[]): RunCas
   return cases;
 }
 
-async function checkAgainstWasm(fns: readonly OpFunction[], values: readonly bigint[]): Promise<void> {
-  const cases = casesFor(fns, values);
+async function checkAgainstWasm(fns: readonly OpFunction[], values: readonly bigint[] | RunCase[], extra: Partial<IrModule> = {}): Promise<void> {
+  const cases = typeof values[0] === 'bigint' ? casesFor(fns, values as bigint[]) : (values as RunCase[]);
   const expected = expectedLines(await instantiateWat(watModule(fns)), cases);
-  const actual = runOnQemu(buildModule(fns), cases);
+  const actual = runOnQemu(buildModule(fns, extra), cases);
   const described = (lines: string[]) => lines.map((line, i) => `${cases[i]!.fn}(${cases[i]!.args.map((a) => a.toString(16)).join(', ')}) ${line}`);
   expect(described(actual)).toEqual(described(expected));
 }
@@ -99,5 +101,51 @@ describe('generated code computes what Wasm specifies (QEMU vs Node)', () => {
 
   test('operations with constant operands', async () => {
     await checkAgainstWasm([...constantVariants('i32'), ...constantVariants('i64')].filter((f) => f.params.length === 1), [0n, 1n, -1n, 0x7fffffffn, -0x80000000n, 0x123456789abcdef0n, -0x8000000000000000n, 3n, -7n]);
+  }, 120_000);
+
+  test('loads and stores of every width, with the bounds check', async () => {
+    const call = (fn: string, ...args: bigint[]): RunCase => {
+      const f = MEMORY_FUNCTIONS.find((x) => x.name === fn)!;
+      return { fn, params: f.params, result: f.result, args };
+    };
+    const loads = MEMORY_FUNCTIONS.filter((f) => f.name.includes('_load'));
+    const cases: RunCase[] = [
+      call('i64_store', 8n, 0x8899aabbccddeeffn), call('i32_store', 20n, 0x80402010n), call('i32_store8', 17n, 0x1ffn),
+      call('i32_store16', 18n, 0xfedcn), call('i64_store32', 24n, -2n), call('memory_size'),
+      ...[0n, 8n, 9n, 12n, 15n, 17n, 20n, 21n, 24n, 65528n, 65532n, 65533n, 65535n, 0xfffffffcn, -1n]
+        .flatMap((addr) => loads.map((f) => call(f.name, addr))),
+      call('i32_store8', 65535n, 0x77n), call('i32_load8_u_o0', 65535n), call('i32_store16', 65535n, 1n), call('i64_store', 65529n, 1n),
+      call('i64_store', 65528n, -1n), call('i64_load_o0', 65528n), call('i32_store', -4n, 1n),
+    ];
+    await checkAgainstWasm(MEMORY_FUNCTIONS, cases, { memory: { minPages: 1, exports: [] } });
+  }, 120_000);
+
+  test('loops with block arguments, br_table, calls with stack arguments, spilling', async () => {
+    const call = (fn: string, ...args: bigint[]): RunCase => {
+      const f = CONTROL_AND_CALL_FUNCTIONS.find((x) => x.name === fn)!;
+      return { fn, params: f.params, result: f.result, args };
+    };
+    const cases: RunCase[] = [
+      ...[0n, 1n, 2n, 10n, 50n, 90n].map((n) => call('fib_loop', n)),
+      ...[0n, 1n, 2n, 3n, 7n].map((n) => call('swap_loop', n, 11n, 5n)),
+      ...[0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n, 100n, -1n, 0x80000000n].map((i) => call('switch_table', i)),
+      ...[[0n, 0n], [1n, 2n], [-5n, 0x123456789n], [0x7fffffffn, -1n]].map(([x, y]) => call('caller', x!, y!)),
+      call('callee6', 1n, 2n, 3n, 4n, 5n, 6n), call('callee6', -1n, -0x100000000n, 7n, 0x7fffffffffffffffn, -3n, -9n),
+      ...[0n, 1n, 17n, -1n, 0x12345678n].map((x) => call('pressure', x)),
+    ];
+    await checkAgainstWasm(CONTROL_AND_CALL_FUNCTIONS, cases);
+  }, 120_000);
+
+  test('globals of both widths', async () => {
+    const call = (fn: string, ...args: bigint[]): RunCase => {
+      const f = GLOBAL_FUNCTIONS.find((x) => x.name === fn)!;
+      return { fn, params: f.params, result: f.result, args };
+    };
+    const cases = [call('get_i32'), call('get_i64'), call('set_i32', -9n), call('set_i64', 0x123456789abcdefn), call('get_i32'), call('get_i64')];
+    const globals = [
+      { type: 'i32', mutable: true, init: GLOBAL_INIT.i32, exports: [] },
+      { type: 'i64', mutable: true, init: GLOBAL_INIT.i64, exports: [] },
+    ] as const;
+    await checkAgainstWasm(GLOBAL_FUNCTIONS, cases, { globals });
   }, 120_000);
 });

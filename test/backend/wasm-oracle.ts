@@ -19,7 +19,7 @@ export async function instantiateWat(text: string): Promise<WebAssembly.Exports>
   const parsed = wabt.parseWat('oracle.wat', text);
   const { buffer } = parsed.toBinary({});
   parsed.destroy();
-  return new WebAssembly.Instance(new WebAssembly.Module(buffer)).exports;
+  return new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(buffer))).exports;
 }
 
 /** Expected harness lines for `cases`, run in order on one instance (memory persists). */

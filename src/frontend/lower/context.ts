@@ -9,7 +9,7 @@
 // Redundant parameters are removed later by the simplify-block-params pass.
 
 import { InternalError, UserError } from '../../diagnostics/errors.js';
-import { valueType, type BlockCall, type FunctionBuilder } from '../../ir/function.js';
+import { blockById, valueType, type BlockCall, type FunctionBuilder } from '../../ir/function.js';
 import type { BlockId, Type, Value } from '../../ir/types.js';
 import type { FunctionBody, Instr, ValType, WasmModule } from '../module.js';
 import type { Construct } from './nesting.js';
@@ -175,7 +175,7 @@ export class FunctionLowering {
    *  (replacing whatever the frame left) and the locals' current values. */
   enterMergeBlock(block: BlockId, height: number, n: number): void {
     this.enter(block);
-    const params = this.b.func.blocks.find((x) => x.id === block)!.params;
+    const params = blockById(this.b.func, block).params;
     this.stack.length = height;
     this.stack.push(...params.slice(0, n));
     let next = n;

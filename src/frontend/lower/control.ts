@@ -9,6 +9,7 @@
 //   function's return block  offset of the final `end`, params: results (for br_if/br_table)
 // A `block` opens no IR block: its params simply stay on the operand stack.
 
+import { blockById } from '../../ir/function.js';
 import type { Instr } from '../module.js';
 import type { ControlFrame, FunctionLowering, IntBlockType, LowerRule } from './context.js';
 
@@ -159,7 +160,7 @@ function endFunction(ctx: FunctionLowering, frame: ControlFrame): void {
   }
   if (frame.target !== undefined) {
     ctx.enter(frame.target);
-    ctx.b.emit('return', { args: [...ctx.b.func.blocks.find((x) => x.id === frame.target)!.params] });
+    ctx.b.emit('return', { args: [...blockById(ctx.b.func, frame.target).params] });
   }
   ctx.control.pop();
 }
