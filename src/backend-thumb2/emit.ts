@@ -123,7 +123,7 @@ function withoutFallThroughBranches(mf: MFunction): MInst[][] {
     for (;;) {
       const last = insts[insts.length - 1];
       if (last?.op !== 'b' || isInsideIT(insts, insts.length - 1)) break;
-      if (nextNonEmptyBlock(blocks, i + 1) !== nextNonEmptyBlock(blocks, last.target)) break;
+      if (nextNonEmptyBlock(blocks, i + 1) !== nextNonEmptyBlock(blocks, checkLabel(mf, last.target))) break;
       insts.pop();
     }
   }

@@ -54,7 +54,7 @@ export function buildInterference(f: VFunction): InterferenceGraph {
         cost.set(r, (cost.get(r) ?? 0) + weight);
       }
       const copySource = vi.inst.op === 'copy' ? vi.inst.rm : undefined;
-      if (copySource !== undefined) addMove(vi.inst.op === 'copy' ? vi.inst.rd : 0, copySource);
+      if (vi.inst.op === 'copy') addMove(vi.inst.rd, vi.inst.rm);
       for (const d of defs) {
         for (const l of live) if (l !== copySource) addEdge(d, l);
         for (const other of defs) addEdge(d, other);

@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from 'vitest';
 import type { Opcode } from '../../src/ir/opcodes.js';
-import { INT_CCS, type Type } from '../../src/ir/types.js';
+import { INT_CCS, TRAP_KINDS, type Type } from '../../src/ir/types.js';
 import type { IrModule } from '../../src/ir/module.js';
 import { binary, binaryConst, buildModule, compare, unary, watModule, type OpFunction } from './op-cases.js';
 import { CONTROL_AND_CALL_FUNCTIONS, GLOBAL_FUNCTIONS, GLOBAL_INIT, MEMORY_FUNCTIONS } from './program-cases.js';
@@ -147,5 +147,22 @@ describe('generated code computes what Wasm specifies (QEMU vs Node)', () => {
       { type: 'i64', mutable: true, init: GLOBAL_INIT.i64, exports: [] },
     ] as const;
     await checkAgainstWasm(GLOBAL_FUNCTIONS, cases, { globals });
+  }, 120_000);
+
+  test('call_indirect: a call through the table and its three traps', () => {
+    const add2: OpFunction = { name: 'add2', params: ['i32', 'i32'], result: 'i32', build: (b, [x, y]) => b.value('iadd', 'i32', { args: [x!, y!] }), wat: '' };
+    const neg: OpFunction = { name: 'neg', params: ['i32'], result: 'i32', build: (b, [x]) => b.value('isub', 'i32', { args: [b.iconst('i32', 0), x!] }), wat: '' };
+    const dispatch: OpFunction = {
+      name: 'dispatch', params: ['i32', 'i32', 'i32'], result: 'i32', wat: '',
+      // Signature index 0 is add2's type (one signature per function in buildModule).
+      build: (b, [i, x, y]) => b.emit('call_indirect', { args: [x!, y!, i!], index: 0, table: 0 }, ['i32']).results[0]!,
+    };
+    const mod = buildModule([add2, neg, dispatch], { tables: [{ minSize: 3, elements: [0, null, 1] }] });
+    const call = (i: bigint): RunCase => ({ fn: 'dispatch', params: dispatch.params, result: 'i32', args: [i, 5n, 37n] });
+    const trap = (kind: keyof typeof TRAP_KINDS) => `T${String(TRAP_KINDS[kind]).padStart(3, '0')}`;
+    expect(runOnQemu(mod, [call(0n), call(1n), call(2n), call(3n), call(-1n), call(0n)])).toEqual([
+      'r=000000000000002a', trap('uninitialized element'), trap('indirect call type mismatch'),
+      trap('undefined element'), trap('undefined element'), 'r=000000000000002a',
+    ]);
   }, 120_000);
 });
