@@ -31,12 +31,12 @@ const CASES: { name: string; bytes: number[]; message: RegExp }[] = [
     name: 'body that does not validate',
     // i64.const 42 where the result must be i32
     bytes: [...VALID.slice(0, 31), 0x42, 0x2a, 0x0b],
-    message: /invalid module: .*function 0.*offset 0x1f/,
+    message: /invalid module: type mismatch.*function 0, offset 0x21/,
   },
   {
     name: 'SIMD opcode',
     // v128.const in place of i32.const: fd 0c + 16 bytes
-    bytes: [...VALID.slice(0, 26), 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x1a, 0x41, 0x2a, 0x0b],
+    bytes: [...VALID.slice(0, 27), 0x19, 0x01, 0x17, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x1a, 0x41, 0x2a, 0x0b],
     message: /unsupported WebAssembly feature: SIMD.*function 0.*offset 0x1f/,
   },
 ];

@@ -11,6 +11,6 @@ export interface CliResult {
 }
 
 export async function runCli(args: readonly string[], opts: { cwd?: string } = {}): Promise<CliResult> {
-  const result = await execa('node', [BIN, ...args], { reject: false, ...opts, env: { NO_COLOR: '1' } });
+  const result = await execa('node', [BIN, ...args], { reject: false, stripFinalNewline: false, ...opts, env: { NO_COLOR: '1' } });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
