@@ -18,6 +18,8 @@ export interface Location {
   offset?: number;
   /** Free-form extra context, e.g. a symbol name or an object file. */
   context?: string;
+  /** The detail already states section, function and offset in words: print only the file. */
+  statedInDetail?: boolean;
 }
 
 export class UserError extends Error {
@@ -52,6 +54,7 @@ export class InternalError extends Error {
 
 export function formatLocation(where: Location): string {
   const parts: string[] = [];
+  if (where.statedInDetail === true) return where.file !== undefined ? ` in ${where.file}` : '';
   if (where.section !== undefined) parts.push(`section '${where.section}'`);
   if (where.func !== undefined) parts.push(`function ${where.func}`);
   if (where.offset !== undefined) parts.push(`offset 0x${where.offset.toString(16)}`);

@@ -11,7 +11,8 @@ export type ImmKind =
   | 'global' // index: global index
   | 'func' // index: function index
   | 'sig' // index: signature (type) index, table: table index
-  | 'trap'; // trap: TrapKind
+  | 'trap' // trap: TrapKind
+  | 'data'; // index: data segment index
 
 /** How an instruction's result types are found. */
 export type ResultRule =
@@ -92,6 +93,16 @@ export const OPCODES = {
   store: { imm: 'mem', args: 2, result: 'none', mayTrap: true, sideEffects: true },
   /** Current linear memory size in 64 KiB pages. */
   memory_size: { imm: 'none', args: 0, result: 'i32', sideEffects: true },
+  /** memory_grow(delta pages): the old size in pages, or -1 when it cannot grow. */
+  memory_grow: { imm: 'none', args: 1, result: 'i32', sideEffects: true },
+  /** memory_copy(dst, src, n): overlap-correct copy; traps before writing when either range is out of bounds. */
+  memory_copy: { imm: 'none', args: 3, result: 'none', mayTrap: true, sideEffects: true },
+  /** memory_fill(dst, byte, n): traps before writing when the range is out of bounds. */
+  memory_fill: { imm: 'none', args: 3, result: 'none', mayTrap: true, sideEffects: true },
+  /** memory_init(dst, src, n): copy from data segment `index` (empty once dropped); checked first. */
+  memory_init: { imm: 'data', args: 3, result: 'none', mayTrap: true, sideEffects: true },
+  /** data_drop: data segment `index` becomes empty. */
+  data_drop: { imm: 'data', args: 0, result: 'none', sideEffects: true },
 
   global_get: { imm: 'global', args: 0, result: 'explicit', sideEffects: true },
   global_set: { imm: 'global', args: 1, result: 'none', sideEffects: true },

@@ -42,13 +42,15 @@ export function indexPrefix(op: Opcode): string {
       return 'f';
     case 'sig':
       return 'sig';
+    case 'data':
+      return 'data';
     default:
       return '#'; // an index on an opcode that takes none: ill-formed, but printable
   }
 }
 
 /** Index tokens the parser accepts, whatever the opcode. */
-export const INDEX_TOKEN = /^(g|f|sig|#)(\d+)$/;
+export const INDEX_TOKEN = /^(g|f|sig|data|#)(\d+)$/;
 
 /** `u8`, `s16`, `u32`, `u64`: access width in bits and sign extension. */
 export function memWidthToken(mem: MemAccess): string {

@@ -53,6 +53,7 @@ const IMM_FIELDS: Record<ImmKind, readonly (keyof Inst)[]> = {
   func: ['index'],
   sig: ['index', 'table'],
   trap: ['trap'],
+  data: ['index'],
 };
 const ALL_IMM_FIELDS: readonly (keyof Inst)[] = ['imm', 'cc', 'mem', 'index', 'table', 'trap'];
 
@@ -231,6 +232,10 @@ const OPCODE_RULES: Partial<Record<Opcode, (o: Operands) => void>> = {
     expectType(o, 0, 'i32', 'address');
     checkAccessWidth(o, o.inst.args[1] === undefined ? undefined : o.typeOf(o.inst.args[1]), false);
   },
+  memory_grow: (o) => expectType(o, 0, 'i32', 'delta'),
+  memory_copy: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
+  memory_fill: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
+  memory_init: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
   global_get: (o) => checkGlobal(o, false),
   global_set: (o) => checkGlobal(o, true),
   call: checkCall,

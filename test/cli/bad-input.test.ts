@@ -70,12 +70,4 @@ describe('bad input', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/cannot read input/);
   });
-
-  it('an unsupported operation names the op, the function and the offset', async () => {
-    const input = join(dir, 'float.wat');
-    writeFileSync(input, '(module (func (export "f") (result f32) (f32.add (f32.const 1) (f32.const 2))))');
-    const result = await runCli(['build', input, '--board', 'lm3s6965']);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/not supported yet: .* in function 0 at offset 0x[0-9a-f]+/);
-  });
 });

@@ -1,6 +1,6 @@
 // The commands a user reaches first: boards, help, build outputs, run.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,23 @@ describe('mcu-aot', () => {
     const result = await runCli(['run', HELLO, '--board', board]);
     expect(result.stdout).toBe('Hello from WebAssembly on an MCU!\n');
     expect(result.exitCode).toBe(0);
+  });
+
+  it('compiling twice gives identical firmware', async () => {
+    const first = join(dir, 'first.elf');
+    const second = join(dir, 'second.elf');
+    expect((await runCli(['build', HELLO, '--board', 'lm3s6965', '-o', first])).exitCode).toBe(0);
+    expect((await runCli(['build', HELLO, '--board', 'lm3s6965', '-o', second])).exitCode).toBe(0);
+    expect(readFileSync(first).equals(readFileSync(second))).toBe(true);
+  });
+
+  it('run stops a firmware that never exits and says so', async () => {
+    const spin = join(dir, 'spin.wat');
+    writeFileSync(spin, '(module (func (export "_start") (loop $forever (br $forever))))');
+    const started = Date.now();
+    const result = await runCli(['run', spin, '--board', 'lm3s6965', '--timeout', '1']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/firmware timed out: no exit after 1 s on lm3s6965/);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

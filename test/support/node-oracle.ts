@@ -25,7 +25,7 @@ const V8_TRAPS: readonly [RegExp, TrapKind][] = [
   [/Maximum call stack size exceeded/, 'call stack exhausted'],
 ];
 
-export function runInNode(wasm: Uint8Array): OracleResult {
+export function runInNode(wasm: Uint8Array<ArrayBuffer>): OracleResult {
   const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-node-'));
   const outPath = join(dir, 'stdout');
   const fd = openSync(outPath, 'w');

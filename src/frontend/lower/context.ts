@@ -40,7 +40,7 @@ export interface ControlFrame {
 
 /** The error for a feature not lowered yet: `<what> in function <N> at offset 0x<hex>`. */
 export function unsupportedIn(func: number, offset: number, what: string): UserError {
-  return new UserError('unsupported', `${what} in function ${func} at offset 0x${offset.toString(16)}`, { func, offset });
+  return new UserError('unsupported', `${what} in function ${func} at offset 0x${offset.toString(16)}`, { func, offset, statedInDetail: true });
 }
 
 /** A lowering rule: one Wasm instruction (or family member) into IR. */

@@ -6,6 +6,7 @@
 import { createFunction, FunctionBuilder, type IrFunction } from '../../ir/function.js';
 import type { Value } from '../../ir/types.js';
 import { funcTypeOf, type FuncType, type FunctionBody, type WasmModule } from '../module.js';
+import { bulkMemoryRules } from './bulk-memory.js';
 import { callRules } from './calls.js';
 import { FunctionLowering, unsupportedIn, type LowerRule } from './context.js';
 import { controlRules } from './control.js';
@@ -18,7 +19,7 @@ import { variableRules } from './variables.js';
 
 /** Every lowering rule by Wasm mnemonic. */
 const RULES: ReadonlyMap<string, LowerRule> = new Map(
-  Object.entries({ ...controlRules, ...parametricRules, ...variableRules, ...numericRules, ...memoryRules, ...callRules }),
+  Object.entries({ ...controlRules, ...parametricRules, ...variableRules, ...numericRules, ...memoryRules, ...bulkMemoryRules, ...callRules }),
 );
 
 /** Lowers defined function `funcIndex` (function index space) with body `code`. */
