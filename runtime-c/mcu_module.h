@@ -11,6 +11,9 @@
 
 struct mcu_data_segment { uint32_t offset; const uint8_t *bytes; uint32_t size; };
 struct mcu_trap_site    { uint32_t pc; uint32_t wasm_offset; const char *func_name; };
+/* A data segment as memory.init sees it: a passive segment's bytes; an active one is
+ * empty ({0, 0}), as instantiation has dropped it. */
+struct mcu_segment      { const uint8_t *bytes; uint32_t size; };
 struct mcu_module {
   uint32_t abi_version;          /* 1 */
   void (*start)(void);           /* Wasm start function, or 0 */
@@ -20,6 +23,8 @@ struct mcu_module {
   uint32_t memory_max_pages;     /* declared maximum, 0xffffffff when none */
   uint32_t n_data;  const struct mcu_data_segment *data;   /* active data segments */
   uint32_t n_traps; const struct mcu_trap_site *traps;     /* sorted by pc */
+  uint32_t n_segments; const struct mcu_segment *segments; /* every data segment, by index */
+  uint8_t *segment_dropped;      /* RAM: one flag per segment, set by data.drop */
 };
 
 /* Defined by the compiled module's object. */

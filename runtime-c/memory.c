@@ -11,6 +11,7 @@
 #include "trap.h"
 
 #define WASM_PAGE_SHIFT 16u
+#define WASM_MAX_PAGES 0x10000u
 
 struct memory_context {
   uint32_t pages; /* [base-8] */
@@ -22,14 +23,9 @@ static volatile struct memory_context *memory_context(void) {
   return (volatile struct memory_context *)((uintptr_t)__mcu_linear_memory - sizeof(struct memory_context));
 }
 
-/* A module with no memory gets no context: the linker may not reserve its 8 bytes.
- * "No memory" is the descriptor's 0 pages, no segments and no (or a 0) maximum; a
- * (memory 0 N) module still needs the context, for memory.grow. */
-static int module_has_memory(void) {
-  const struct mcu_module *m = &__mcu_module;
-  return m->memory_pages != 0 || m->n_data != 0 ||
-         (m->memory_max_pages != 0 && m->memory_max_pages != MCU_NO_MAX_PAGES);
-}
+/* The linker reserves the context whether or not the module has a memory (docs/abi.md),
+ * and the descriptor cannot tell "no memory" from "(memory 0)", which can still grow: the
+ * context is always written, a module without memory simply has 0 pages and bound 0. */
 
 uint32_t mcu_memory_physical_size(void) {
   return (uint32_t)(__mcu_linear_memory_end - __mcu_linear_memory);
@@ -37,9 +33,7 @@ uint32_t mcu_memory_physical_size(void) {
 
 uint32_t mcu_memory_declared_pages(void) { return __mcu_module.memory_pages; }
 
-uint32_t mcu_memory_bound(void) {
-  return module_has_memory() ? memory_context()->bound : 0;
-}
+uint32_t mcu_memory_bound(void) { return memory_context()->bound; }
 
 uint8_t *mcu_memory_at(uint32_t offset, uint32_t size) {
   uint32_t bound = mcu_memory_bound();
@@ -78,8 +72,33 @@ __attribute__((noreturn)) static void segment_does_not_fit(uint32_t index, const
   mcu_exit(MCU_EXIT_SEGMENT_DOES_NOT_FIT);
 }
 
+/* The most pages memory.grow may reach: the declared maximum, capped by the Wasm limit. */
+static uint32_t max_pages(void) {
+  uint32_t declared = __mcu_module.memory_max_pages;
+  return declared < WASM_MAX_PAGES ? declared : WASM_MAX_PAGES;
+}
+
+/* memory.grow (docs/abi.md "Linear memory"): the old page count, or -1 when the new size is
+ * beyond the declared maximum or beyond the physical memory the board gave the module.
+ * Bytes that become accessible are zeroed before the bound moves over them. */
+int32_t __mcu_memory_grow(uint32_t delta) {
+  volatile struct memory_context *ctx = memory_context();
+  uint32_t old_pages = ctx->pages;
+  /* Growing by 0 always succeeds, also when the declared size was fitted below it. */
+  if (delta == 0) return (int32_t)old_pages;
+  if (delta > max_pages() - old_pages) return -1;
+  uint32_t new_pages = old_pages + delta;
+  uint32_t physical = mcu_memory_physical_size();
+  if (new_pages > (physical >> WASM_PAGE_SHIFT)) return -1;
+  uint32_t new_bound = new_pages << WASM_PAGE_SHIFT;
+  uint32_t old_bound = ctx->bound;
+  zero_bytes(__mcu_linear_memory + old_bound, new_bound - old_bound);
+  ctx->bound = new_bound;
+  ctx->pages = new_pages;
+  return (int32_t)old_pages;
+}
+
 void mcu_memory_init(void) {
-  if (!module_has_memory()) return;
   const struct mcu_module *m = &__mcu_module;
   uint32_t bound = initial_bound(m->memory_pages, mcu_memory_physical_size());
   memory_context()->bound = bound;

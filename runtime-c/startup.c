@@ -7,6 +7,7 @@
  * start, then entry ("_start", exit 0 when it returns) or main (exit with its result). */
 #include "mcu_module.h"
 #include "mcu_runtime.h"
+#include "mcu_instance.h"
 
 /* Defined in trap.c: one entry for the faults, and for every exception nobody handles
  * (reported as "fault: exception <n>"), so nothing unexpected runs on silently. */
@@ -68,6 +69,7 @@ static void set_linear_memory_register(void) {
 
 static void run_module(void) {
   const struct mcu_module *m = &__mcu_module;
+  mcu_modules_instantiate(); /* the other modules of a multi-module build (modules.c) */
   if (m->start != 0) m->start();
   if (m->entry != 0) {
     m->entry();

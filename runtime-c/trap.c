@@ -9,6 +9,7 @@
 #include "mcu_module.h"
 #include "mcu_runtime.h"
 #include "trap.h"
+#include "mcu_instance.h"
 
 /* Configurable Fault Status Register and friends (ARMv7-M ARM, B3.2.15). */
 #define SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
@@ -68,7 +69,7 @@ static const struct mcu_trap_site *find_trap_site(uint32_t pc) {
     if (site->pc < pc) lo = mid + 1;
     else hi = mid;
   }
-  return 0;
+  return mcu_modules_find_trap_site(pc); /* the other modules of a multi-module build */
 }
 
 /* The UDF kind at the faulting PC, or 0 when the fault is not a trap. CFSR.UNDEFINSTR
@@ -141,8 +142,29 @@ __attribute__((noreturn)) static void report_fault(uint32_t exception, const str
   mcu_exit(MCU_EXIT_FAULT);
 }
 
-/* Called by mcu_fault_entry with the stacked frame of whichever stack was active. */
-__attribute__((noreturn, used)) void mcu_fault_from_frame(const struct exception_frame *frame) {
+/* The optional test-only trap hook (docs/abi.md, "Trap hook"): weak, so it is 0 unless a
+ * test harness defines it. When it returns a resume function, the exception returns into
+ * that function instead of the trapping code; its xPSR keeps only the Thumb bit and the
+ * stack-alignment bit (bit 9) that the hardware needs to pop the frame correctly. */
+__attribute__((weak)) mcu_trap_resume_fn mcu_trap_hook(unsigned kind);
+
+#define XPSR_THUMB (1u << 24)
+#define XPSR_STACK_ALIGNED (1u << 9)
+
+static int resume_through_hook(unsigned kind, struct exception_frame *frame, uint32_t cfsr) {
+  if (mcu_trap_hook == 0) return 0;
+  mcu_trap_resume_fn resume = mcu_trap_hook(kind);
+  if (resume == 0) return 0;
+  SCB_CFSR = cfsr; /* write-one-to-clear: the next fault reports only its own cause */
+  frame->pc = (uint32_t)(uintptr_t)resume & ~1u;
+  frame->xpsr = (frame->xpsr & XPSR_STACK_ALIGNED) | XPSR_THUMB;
+  return 1;
+}
+
+/* Called by mcu_fault_entry with the stacked frame of whichever stack was active. It
+ * returns (an exception return, since LR still holds EXC_RETURN) only when the trap hook
+ * took over the trap. */
+__attribute__((used)) void mcu_fault_from_frame(struct exception_frame *frame) {
   /* The semihosting BKPT itself faults when semihosting is off: stop here for good. */
   if (mcu_exit_in_progress()) {
     for (;;) __asm__ volatile("wfi");
@@ -152,7 +174,10 @@ __attribute__((noreturn, used)) void mcu_fault_from_frame(const struct exception
   exception &= 0x1ffu;
   uint32_t cfsr = SCB_CFSR;
   unsigned kind = trap_kind_at(frame, cfsr);
-  if (kind != 0) report_trap(kind, frame->pc);
+  if (kind != 0) {
+    if (resume_through_hook(kind, frame, cfsr)) return;
+    report_trap(kind, frame->pc);
+  }
   report_fault(exception, frame, cfsr);
 }
 

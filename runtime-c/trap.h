@@ -24,6 +24,15 @@ enum mcu_trap_kind {
 #define MCU_EXIT_FAULT 99
 #define MCU_EXIT_TRAP_BASE 100
 
+/* Test-only trap hook (docs/abi.md, "Trap hook"). A test harness that defines
+ * `mcu_trap_hook` gets each Wasm trap's kind first; when it returns a function, the fault
+ * handler resumes there (in thread mode, on the trapping code's stack, r9 intact) instead
+ * of reporting the trap and exiting. That function must not return: it restores a stack
+ * and registers of its own, e.g. with longjmp. Absent (the weak symbol is 0), or returning
+ * 0, nothing changes. */
+typedef void (*mcu_trap_resume_fn)(void);
+mcu_trap_resume_fn mcu_trap_hook(unsigned kind);
+
 /* The message of a trap kind ("out of bounds memory access"), or 0 for an unknown kind. */
 const char *mcu_trap_kind_name(unsigned kind);
 

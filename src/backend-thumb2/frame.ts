@@ -14,6 +14,7 @@ import { CALLEE_SAVED_REGS, IP } from './registers.js';
 import { tryThumbExpandImm } from './operands.js';
 import { regOperands } from './inst-registers.js';
 import { materializeConstant } from './isel/constants.js';
+import { needsStackCheck, stackCheck, stackTrap } from './stack-check.js';
 import type { FrameRef, VFunction, VInst } from './vcode.js';
 
 export interface FrameLayout {
@@ -60,12 +61,19 @@ function finishInst(layout: FrameLayout, vi: VInst): MInst[] {
   return [inst];
 }
 
-/** Lay out the frame of an allocated function and produce its final blocks. */
+/** Lay out the frame of an allocated function and produce its final blocks; a function
+ *  that calls or has a large frame first checks the stack limit (stack-check.ts), its trap
+ *  block laid out last. */
 export function buildFrame(f: VFunction): MBlock[] {
   const layout = planFrame(f);
-  const prologue: MInst[] = layout.saved.length > 0 ? [{ op: 'push', regs: [...layout.saved] }, ...adjustSp('sub', layout.localBytes)] : [];
-  return f.blocks.map((block, b) => ({
+  const frameBytes = 4 * layout.saved.length + layout.localBytes;
+  const checked = needsStackCheck(f.hasCalls, frameBytes);
+  const entryOffset = f.blocks[0]?.srcOffset ?? 0;
+  const push: MInst[] = layout.saved.length > 0 ? [{ op: 'push', regs: [...layout.saved] }, ...adjustSp('sub', layout.localBytes)] : [];
+  const prologue = [...(checked ? stackCheck(frameBytes, f.blocks.length) : []), ...push];
+  const blocks = f.blocks.map((block, b) => ({
     srcOffset: block.srcOffset,
     insts: [...(b === 0 ? prologue : []), ...block.insts.flatMap((vi) => finishInst(layout, vi))],
   }));
+  return checked ? [...blocks, { srcOffset: entryOffset, insts: stackTrap(entryOffset) }] : blocks;
 }

@@ -3,34 +3,41 @@
 //
 // Layout, in this order so that compiling twice gives identical bytes:
 //   .text    every defined function, each 4-aligned, in function index order
-//   .data    one word (i32/f32) or two (i64/f64) per defined global, little-endian
-//   .rodata  __mcu_module, tables, the data segment table, the trap table, data segment
-//            bytes, function name strings
+//   .data    one word (i32/f32) or two (i64/f64) per defined global, little-endian;
+//            then one data.drop flag byte per data segment
+//   .rodata  __mcu_module, tables, the data segment table, the trap table, the
+//            memory.init segment table, data segment bytes (active, then passive),
+//            function name strings
 
-import { InternalError, userError } from '../diagnostics/errors.js';
+import { InternalError } from '../diagnostics/errors.js';
 import type { ObjectFile, ObjReloc, ObjSection, ObjSymbol, SectionKind } from '../elf/object.js';
 import type { IrModule } from '../ir/module.js';
 import type { EmittedFunction } from './emit.js';
-import { MODULE_DESCRIPTOR_SYMBOL, exportSymbol, functionSymbol, globalSymbol, tableSymbol } from './symbols.js';
+import { buildInstanceSections, veneeredFunctions, type MultiModuleOptions } from './module-instance.js';
+import { buildReferenceSections } from './module-references.js';
+import { MODULE_DESCRIPTOR_SYMBOL, exportSymbol, funcRefSymbol, functionSymbol, globalSymbol, moduleDescriptorSymbol, veneerSymbol } from './symbols.js';
 
 export interface ModuleObjectOptions {
   /** Name of the export the runtime calls as the program's entry, () -> (). Default "_start". */
   entryExport?: string;
   /** Object name for messages. Default "<prefix>.o". */
   objectName?: string;
+  /** Set when the module is one of several in a firmware (module-instance.ts). */
+  multiModule?: MultiModuleOptions;
 }
 
 const ABI_VERSION = 1;
 const NO_MAX_PAGES = 0xffffffff;
-const NULL_SIG = 0xffffffff;
 /** Thumb `nop` (T1): pads between functions so that disassembly stays in step. */
 const THUMB_NOP = 0xbf00;
-const DESCRIPTOR_SIZE = 40;
+const DESCRIPTOR_SIZE = 52;
 const TRAP_SITE_SIZE = 12;
 const DATA_SEGMENT_SIZE = 12;
+/** struct mcu_segment: { bytes, size } per data segment, for memory.init. */
+const SEGMENT_ENTRY_SIZE = 8;
 
 /** Bytes, relocations and symbols of one section under construction. */
-class SectionBuilder {
+export class SectionBuilder {
   private bytes: number[] = [];
   readonly relocs: ObjReloc[] = [];
   readonly symbols: ObjSymbol[] = [];
@@ -110,19 +117,26 @@ export function buildModuleObject(mod: IrModule, functions: readonly EmittedFunc
   const data = new SectionBuilder('.data', 'data', 8);
   const rodata = new SectionBuilder('.rodata', 'rodata', 4);
 
-  const placed = placeFunctions(mod, functions, text);
+  const multi = opts.multiModule;
+  const veneered = multi === undefined ? new Set<number>() : veneeredFunctions(mod, multi);
+  const descriptorSymbol = multi === undefined || multi.entry ? MODULE_DESCRIPTOR_SYMBOL : moduleDescriptorSymbol(mod.prefix);
+  const placed = placeFunctions(mod, functions, text, veneered);
   placeGlobals(mod, data);
-  buildReadOnlyData(mod, placed, rodata, opts.entryExport ?? '_start');
+  const droppedFlags = placeSegmentDroppedFlags(mod, data);
+  buildReadOnlyData(mod, placed, rodata, opts.entryExport ?? '_start', droppedFlags, { descriptorSymbol, veneered });
+  const references = buildReferenceSections(mod, (index) => veneered.has(index));
+  const instance = multi === undefined ? undefined : buildInstanceSections(mod, multi, descriptorSymbol);
 
-  const sections = [text, data, rodata].map((s) => s.finish());
+  const builders = [text, data, rodata, references.rodata, references.data, ...(instance?.builders ?? [])].filter((b) => b === text || b === data || b === rodata || b.size > 0);
+  const sections = [...builders.map((s) => s.finish()), ...(instance?.bss === undefined ? [] : [instance.bss.section])];
   const sectionSymbols: ObjSymbol[] = sections.map((s) => ({ name: s.name, section: s.name, value: 0, size: 0, binding: 'local', type: 'section' }));
-  const symbols = [...sectionSymbols, ...text.symbols, ...data.symbols, ...rodata.symbols];
+  const symbols = [...sectionSymbols, ...builders.flatMap((b) => b.symbols), ...(instance?.bss?.symbols ?? [])];
   const undefinedSymbols = collectUndefinedSymbols(sections, symbols);
   return { name: opts.objectName ?? `${mod.prefix}.o`, sections, symbols: [...orderLocalsFirst(symbols), ...undefinedSymbols] };
 }
 
 /** .text: each function 4-aligned, with its local symbol and a global alias per export name. */
-function placeFunctions(mod: IrModule, functions: readonly EmittedFunction[], text: SectionBuilder): PlacedFunction[] {
+function placeFunctions(mod: IrModule, functions: readonly EmittedFunction[], text: SectionBuilder, veneered: ReadonlySet<number>): PlacedFunction[] {
   return mod.bodies.map((body, i) => {
     const code = functions[i]!;
     text.alignTo(4, THUMB_NOP);
@@ -132,7 +146,8 @@ function placeFunctions(mod: IrModule, functions: readonly EmittedFunction[], te
     text.defineSymbol(functionSymbol(mod, body.index), offset, code.bytes.length, 'local', 'func');
     const decl = mod.functions[body.index];
     if (decl === undefined) throw new InternalError('module object', `body ${i} has function index ${body.index} outside the index space`);
-    for (const name of decl.exports) text.defineSymbol(exportSymbol(mod, name), offset, code.bytes.length, 'global', 'func');
+    // A veneered function's exports name its veneer (module-instance.ts).
+    if (!veneered.has(body.index)) for (const name of decl.exports) text.defineSymbol(exportSymbol(mod, name), offset, code.bytes.length, 'global', 'func');
     return { index: body.index, name: decl.name || body.name, offset, code };
   });
 }
@@ -140,38 +155,60 @@ function placeFunctions(mod: IrModule, functions: readonly EmittedFunction[], te
 /** .data: a defined global's initial value, little-endian, low word first for 64-bit types. */
 function placeGlobals(mod: IrModule, data: SectionBuilder): void {
   mod.globals.forEach((g, index) => {
-    if (g.import !== undefined) {
-      throw userError('unsupported', `imported global '${g.import.module}.${g.import.name}'`, { section: 'import' });
-    }
+    if (g.import !== undefined) return; // the exporter's storage (symbols.ts globalSymbol)
     const wide = g.type === 'i64' || g.type === 'f64';
     data.alignTo(wide ? 8 : 4);
     const offset = data.size;
     const bits = BigInt.asUintN(64, BigInt(g.init));
-    data.word(Number(bits & 0xffffffffn));
+    if (g.initFunc !== undefined) data.pointer(funcRefSymbol(mod, g.initFunc));
+    else data.word(Number(bits & 0xffffffffn));
     if (wide) data.word(Number(bits >> 32n));
     data.defineSymbol(globalSymbol(mod, index), offset, wide ? 8 : 4, 'local', 'object');
+    // Exported: a global symbol `<prefix>_<name>` at the storage, for importers and C.
+    for (const name of g.exports) data.defineSymbol(exportSymbol(mod, name), offset, wide ? 8 : 4, 'global', 'object');
   });
 }
 
-function buildReadOnlyData(mod: IrModule, placed: readonly PlacedFunction[], rodata: SectionBuilder, entryExport: string): void {
+/** .data: one byte per data segment, set by data.drop (runtime-c/bulk_memory.c); its offset. */
+function placeSegmentDroppedFlags(mod: IrModule, data: SectionBuilder): number | undefined {
+  const count = mod.dataSegments?.length ?? 0;
+  if (count === 0) return undefined;
+  data.alignTo(4);
+  const offset = data.size;
+  data.appendBytes(new Uint8Array(count));
+  data.alignTo(4);
+  data.defineSymbol(`${mod.prefix}$data_dropped`, offset, count, 'local', 'object');
+  return offset;
+}
+
+/** How the descriptor is named and which functions it must enter through veneers. */
+interface DescriptorNaming {
+  readonly descriptorSymbol: string;
+  readonly veneered: ReadonlySet<number>;
+}
+
+function buildReadOnlyData(mod: IrModule, placed: readonly PlacedFunction[], rodata: SectionBuilder, entryExport: string, droppedFlags: number | undefined, naming: DescriptorNaming): void {
   // Fixed-size parts first, so every offset is known before the variable-size parts.
   const descriptorOffset = 0;
-  const tableOffsets: number[] = [];
   let cursor = DESCRIPTOR_SIZE;
-  for (const t of mod.tables) {
-    tableOffsets.push(cursor);
-    cursor += 8 * tableLength(t);
-  }
   const dataTableOffset = cursor;
   cursor += DATA_SEGMENT_SIZE * mod.data.length;
   const traps = collectTrapSites(placed);
   const trapTableOffset = cursor;
   cursor += TRAP_SITE_SIZE * traps.length;
+  const segments = mod.dataSegments ?? [];
+  const segmentTableOffset = cursor;
+  cursor += SEGMENT_ENTRY_SIZE * segments.length;
   const segmentOffsets: number[] = [];
   for (const seg of mod.data) {
     segmentOffsets.push(cursor);
     cursor += seg.bytes.length;
   }
+  const passiveOffsets = segments.map((bytes) => {
+    const at = cursor;
+    cursor += bytes?.length ?? 0;
+    return at;
+  });
   const nameOffsets = new Map<number, number>();
   const encoder = new TextEncoder();
   for (const p of placed) {
@@ -180,19 +217,16 @@ function buildReadOnlyData(mod: IrModule, placed: readonly PlacedFunction[], rod
     cursor += encoder.encode(p.name).length + 1;
   }
 
-  writeDescriptor(mod, rodata, entryExport, {
+  writeDescriptor(mod, rodata, entryExport, naming.veneered, {
     nData: mod.data.length,
     dataTable: mod.data.length > 0 ? dataTableOffset : undefined,
     nTraps: traps.length,
     trapTable: traps.length > 0 ? trapTableOffset : undefined,
+    nSegments: segments.length,
+    segmentTable: segments.length > 0 ? segmentTableOffset : undefined,
+    droppedFlags,
   });
-  rodata.defineSymbol(MODULE_DESCRIPTOR_SYMBOL, descriptorOffset, DESCRIPTOR_SIZE, 'global', 'object');
-
-  mod.tables.forEach((t, i) => {
-    expectAt(rodata, tableOffsets[i]!, `table ${i}`);
-    writeTable(mod, t.elements, tableLength(t), rodata);
-    rodata.defineSymbol(tableSymbol(mod, i), tableOffsets[i]!, 8 * tableLength(t), 'local', 'object');
-  });
+  rodata.defineSymbol(naming.descriptorSymbol, descriptorOffset, DESCRIPTOR_SIZE, 'global', 'object');
 
   expectAt(rodata, dataTableOffset, 'data segment table');
   mod.data.forEach((seg, i) => {
@@ -208,9 +242,20 @@ function buildReadOnlyData(mod: IrModule, placed: readonly PlacedFunction[], rod
     rodata.pointerHere(nameOffsets.get(t.funcIndex)!);
   }
 
+  expectAt(rodata, segmentTableOffset, 'segment table');
+  segments.forEach((bytes, i) => {
+    if (bytes === null) rodata.word(0);
+    else rodata.pointerHere(passiveOffsets[i]!);
+    rodata.word(bytes?.length ?? 0);
+  });
+
   mod.data.forEach((seg, i) => {
     expectAt(rodata, segmentOffsets[i]!, `data segment ${i}`);
     rodata.appendBytes(seg.bytes);
+  });
+  segments.forEach((bytes, i) => {
+    expectAt(rodata, passiveOffsets[i]!, `passive data segment ${i}`);
+    if (bytes !== null) rodata.appendBytes(bytes);
   });
 
   for (const p of placed) {
@@ -227,22 +272,32 @@ interface DescriptorTables {
   dataTable: number | undefined;
   nTraps: number;
   trapTable: number | undefined;
+  nSegments: number;
+  segmentTable: number | undefined;
+  /** Offset of the dropped flags in .data. */
+  droppedFlags: number | undefined;
 }
 
 /** struct mcu_module (runtime-c/mcu_module.h), field by field. */
-function writeDescriptor(mod: IrModule, rodata: SectionBuilder, entryExport: string, tables: DescriptorTables): void {
+function writeDescriptor(mod: IrModule, rodata: SectionBuilder, entryExport: string, veneered: ReadonlySet<number>, tables: DescriptorTables): void {
   const entry = exportedFunctionWithSignature(mod, entryExport, [], []);
   const main = entry === undefined ? exportedFunctionWithSignature(mod, 'main', [], ['i32']) : undefined;
+  // Through the veneer when there is one: runtime-c calls them with the primary memory in r9.
+  const code = (index: number | undefined): string | undefined =>
+    index === undefined ? undefined : veneered.has(index) ? veneerSymbol(mod, index) : functionSymbol(mod, index);
   rodata.word(ABI_VERSION);
-  rodata.optionalPointer(mod.start === undefined ? undefined : functionSymbol(mod, mod.start));
-  rodata.optionalPointer(entry === undefined ? undefined : functionSymbol(mod, entry));
-  rodata.optionalPointer(main === undefined ? undefined : functionSymbol(mod, main));
+  rodata.optionalPointer(code(mod.start));
+  rodata.optionalPointer(code(entry));
+  rodata.optionalPointer(code(main));
   rodata.word(mod.memory?.minPages ?? 0);
   rodata.word(mod.memory?.maxPages ?? NO_MAX_PAGES);
   rodata.word(tables.nData);
   rodata.optionalPointer(tables.dataTable === undefined ? undefined : rodata.name, tables.dataTable);
   rodata.word(tables.nTraps);
   rodata.optionalPointer(tables.trapTable === undefined ? undefined : rodata.name, tables.trapTable);
+  rodata.word(tables.nSegments);
+  rodata.optionalPointer(tables.segmentTable === undefined ? undefined : rodata.name, tables.segmentTable);
+  rodata.optionalPointer(tables.droppedFlags === undefined ? undefined : '.data', tables.droppedFlags);
 }
 
 /** The index of the function exported as `name` when its signature is exactly params -> results. */
@@ -252,27 +307,6 @@ function exportedFunctionWithSignature(mod: IrModule, name: string, params: read
   const sig = mod.signatures[decl.sigIndex];
   const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((t, i) => t === b[i]);
   return sig !== undefined && same(sig.params, params) && same(sig.results, results) ? decl.index : undefined;
-}
-
-/** A table's entries: max(declared minimum, initialised elements). */
-const tableLength = (t: IrModule['tables'][number]): number => Math.max(t.minSize, t.elements.length);
-
-/** One 8-byte entry per element: {code address | 1, canonical signature id}, null = {0, -1}. */
-function writeTable(mod: IrModule, elements: readonly (number | null)[], length: number, rodata: SectionBuilder): void {
-  for (let i = 0; i < length; i++) {
-    const funcIndex = elements[i] ?? null;
-    if (funcIndex === null) {
-      rodata.word(0);
-      rodata.word(NULL_SIG);
-      continue;
-    }
-    const decl = mod.functions[funcIndex];
-    const sig = decl === undefined ? undefined : mod.canonicalSig[decl.sigIndex];
-    if (sig === undefined) throw new InternalError('module object', `table element ${i} names function ${funcIndex} without a signature`);
-    // Against the function's STT_FUNC symbol, so the linker sets the Thumb bit.
-    rodata.pointer(functionSymbol(mod, funcIndex));
-    rodata.word(sig);
-  }
 }
 
 interface TrapEntry {

@@ -18,7 +18,7 @@ export interface PrintContext extends Partial<EncodeContext> {
 }
 
 /** Mnemonic families with both 16- and 32-bit rows: their text needs .n/.w to be unambiguous. */
-const BOTH_SIZES: ReadonlySet<string> = new Set(
+export const BOTH_SIZES: ReadonlySet<string> = new Set(
   ENCODINGS.filter((row) => ENCODINGS.some((other) => other.mnemonic === row.mnemonic && other.size !== row.size)).map((row) => row.mnemonic),
 );
 
@@ -59,11 +59,12 @@ function fillTemplate(inst: MInst, selection: Selection, ctx: PrintContext): str
   });
 }
 
-function formatShift(shift: Shift | undefined): string {
+export function formatShift(shift: Shift | undefined): string {
+  if (shift !== undefined && shift.kind === 'ror' && shift.amount === 0) return ', rrx'; // DecodeImmShift's RRX
   return shift === undefined ? '' : `, ${shift.kind} #${shift.amount}`;
 }
 
-function formatAddress(ops: Operands): string {
+export function formatAddress(ops: Operands): string {
   const base = regName(ops.rn ?? -1);
   if (ops.rm !== undefined) return `[${base}, ${regName(ops.rm)}${ops.imm ? `, lsl #${ops.imm}` : ''}]`;
   const offset = `#${ops.imm ?? 0}`;

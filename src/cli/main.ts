@@ -3,8 +3,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InternalError, UserError } from '../diagnostics/errors.js';
 import { listBoards, loadBoard } from '../driver/board.js';
-import { build, type EmitKind } from '../driver/build.js';
+import { build, EMIT_EXTENSIONS, type EmitKind } from '../driver/build.js';
+import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettings } from '../driver/project.js';
+import { formatSizeReport, sizeOfFirmware } from '../driver/size.js';
+import { parseOptLevel, type OptLevel } from '../frontend/source-options.js';
 import { run } from '../driver/run.js';
+import { DEFAULT_INIT_BOARD, initProject, parseInitLanguage } from '../driver/init.js';
 
 const EXIT_USER_ERROR = 1;
 const EXIT_INTERNAL_ERROR = 70;
@@ -12,10 +16,15 @@ const EXIT_INTERNAL_ERROR = 70;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function parseSize(text: string): number {
-  const m = /^(\d+)\s*([kKmM]i?[bB]?)?$/.exec(text.trim());
-  if (m === null) throw new InvalidArgumentError(`'${text}' is not a size (e.g. 40960, 40K, 1M)`);
-  const unit = (m[2] ?? '').toLowerCase()[0];
-  return Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
+  const bytes = parseSizeText(text);
+  if (bytes === undefined) throw new InvalidArgumentError(`'${text}' is not a size (e.g. 40960, 40K, 1M)`);
+  return bytes;
+}
+
+function parseOpt(text: string): OptLevel {
+  const level = parseOptLevel(text);
+  if (level === undefined) throw new InvalidArgumentError(`'${text}' is not an optimisation level (0, 1, 2, 3 or s)`);
+  return level;
 }
 
 function parseSeconds(text: string): number {
@@ -29,27 +38,43 @@ const list = (value: string, previous: string[] = []): string[] => [...previous,
 /** Options shared by every command that compiles. */
 function compileOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('-b, --board <name>', 'target board (see `mcu-aot boards`)')
+    .option('-b, --board <name>', 'target board (see `mcu-aot boards`; default: the project config\'s)')
     .option('--memory <size>', 'physical linear memory size, e.g. 32K (default: fit to the board)', parseSize)
+    .option('--stack-size <size>', 'machine stack size, e.g. 4K (default: the board\'s)', parseSize)
+    .option('-O, --opt-level <level>', 'optimisation level 0, 1, 2, 3 or s (-O2, -Os); C and AssemblyScript use it', parseOpt)
+    .option('--profile <file>', 'profile for a profile-guided build (recorded; not used yet)')
     .option('--strict-memory', 'fail instead of fitting a declared memory larger than the board can give')
     .option('--disable <passes>', 'IR passes to skip (comma-separated)', list)
     .option('--dump-after <passes>', 'print the IR after these passes (comma-separated) to stderr', list);
 }
 
 interface CompileFlags {
-  board: string;
+  board?: string;
   memory?: number;
+  stackSize?: number;
+  optLevel?: OptLevel;
+  profile?: string;
   strictMemory?: boolean;
   disable?: string[];
   dumpAfter?: string[];
 }
 
-function commonBuildOptions(input: string, flags: CompileFlags) {
+/** Flags over the project config of the current folder (mcu-aot.toml), flags winning. */
+function commonBuildOptions(input: string | undefined, flags: CompileFlags & { output?: string }, outputExtension: string) {
+  const { memory, stackSize, optLevel, profile, output, ...settings } = resolveProjectSettings(
+    { ...flags, ...(input !== undefined ? { input } : {}) },
+    findProjectConfig(process.cwd()),
+    outputExtension,
+  );
   return {
-    input,
-    board: loadBoard(flags.board),
+    input: settings.input,
+    board: loadBoard(settings.board),
     log,
-    ...(flags.memory !== undefined ? { memory: flags.memory } : {}),
+    ...(memory !== undefined ? { memory } : {}),
+    ...(stackSize !== undefined ? { stackSize } : {}),
+    ...(optLevel !== undefined ? { optLevel } : {}),
+    ...(profile !== undefined ? { profile } : {}),
+    ...(output !== undefined ? { output } : {}),
     ...(flags.strictMemory === true ? { strictMemory: true } : {}),
     disablePasses: flags.disable ?? [],
     dumpAfter: flags.dumpAfter ?? [],
@@ -64,12 +89,12 @@ const program = new Command('mcu-aot')
 compileOptions(
   program
     .command('build')
-    .description('compile a .wasm or .wat module to firmware (ELF + .bin + map, or an object)')
-    .argument('<input>', 'module: .wasm or .wat')
+    .description('compile a module (.wasm, .wat, C or AssemblyScript) to firmware (ELF + .bin + map, or an object)')
+    .argument('[input]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s)')
     .option('-o, --output <file>', 'output file (default: the input name with the emit extension)')
     .addOption(new Option('--emit <kind>', 'what to write').choices(['obj', 'elf', 'bin', 'hex']).default('elf')),
-).action(async (input: string, flags: CompileFlags & { output?: string; emit: EmitKind }) => {
-  const result = await build({ ...commonBuildOptions(input, flags), emit: flags.emit, ...(flags.output !== undefined ? { output: flags.output } : {}) });
+).action(async (input: string | undefined, flags: CompileFlags & { output?: string; emit: EmitKind }) => {
+  const result = await build({ ...commonBuildOptions(input, flags, EMIT_EXTENSIONS[flags.emit]), emit: flags.emit });
   const sizes = result.link !== undefined ? ` (flash ${result.link.flashUsed} bytes, RAM ${result.link.ramUsed} bytes)` : '';
   log(`wrote ${result.outputs.join(', ')}${sizes}`);
 });
@@ -78,16 +103,44 @@ compileOptions(
   program
     .command('run')
     .description('build and boot the firmware in QEMU, streaming its console; exits with its exit code')
-    .argument('<input>', 'module: .wasm or .wat')
+    .argument('[input]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s)')
     .option('--timeout <seconds>', 'fail when the firmware has not exited after this long', parseSeconds, 10),
-).action(async (input: string, flags: CompileFlags & { timeout: number }) => {
+).action(async (input: string | undefined, flags: CompileFlags & { timeout: number }) => {
   const code = await run({
-    ...commonBuildOptions(input, flags),
+    ...commonBuildOptions(input, flags, '.elf'), // run builds into a temporary folder: any output path is ignored
     timeoutMs: flags.timeout * 1000,
     onOutput: (chunk) => void process.stdout.write(chunk),
   });
   process.exitCode = code;
 });
+
+program
+  .command('init')
+  .description('create a project that prints a greeting: mcu-aot.toml, a source file, .gitignore')
+  .argument('[dir]', 'project folder (created if missing)', '.')
+  .addOption(new Option('--lang <language>', 'source language').choices(['c', 'assemblyscript', 'wat']).default('c'))
+  .option('-b, --board <name>', 'target board (see `mcu-aot boards`)', DEFAULT_INIT_BOARD)
+  .action((dir: string, flags: { lang: string; board: string }) => {
+    const written = initProject({ dir, language: parseInitLanguage(flags.lang), board: flags.board });
+    log(`created ${written.join(', ')} in ${dir}`);
+    log(`next: cd ${dir} && mcu-aot run`);
+  });
+
+program
+  .command('size')
+  .description('flash and RAM use of a firmware ELF, by section and by function (totals as arm-none-eabi-size)')
+  .argument('[elf]', 'firmware (default: the project\'s build output)')
+  .option('--module <file>', 'the module it was built from, for Wasm function names (default: the project\'s input)')
+  .option('-n, --functions <count>', 'how many functions to list', (v) => Math.max(0, Math.floor(Number(v)) || 0), 20)
+  .action(async (elf: string | undefined, flags: { module?: string; functions: number }) => {
+    const config = findProjectConfig(process.cwd());
+    const firmware = elf ?? (config !== undefined ? projectFirmware(config) : undefined);
+    if (firmware === undefined) throw new UserError('usage', 'no firmware given and no mcu-aot.toml with an input here', {}, 'mcu-aot size <app.elf>');
+    const module = flags.module ?? (elf === undefined ? config?.input : undefined);
+    const source = { log, ...(config?.optLevel !== undefined ? { optLevel: config.optLevel } : {}) };
+    const report = await sizeOfFirmware(firmware, module, source);
+    process.stdout.write(formatSizeReport(firmware, report, flags.functions));
+  });
 
 program
   .command('boards')

@@ -17,6 +17,10 @@ export const messages = {
   'qemu': 'QEMU error',
   'timeout': 'firmware timed out',
   'usage': 'usage error',
+  'sim': 'simulation stopped',
+  'config': 'project config error',
+  'compile': 'source does not compile',
+  'init': 'cannot create project',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof messages;

@@ -2,12 +2,13 @@
 // object -> link with runtime-c and libgcc -> ELF, .bin, .hex, map. Each stage hands the next
 // one data structure; the driver only sequences them and writes the outputs.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { compileModule } from '../backend-thumb2/compile.js';
 import { userError } from '../diagnostics/errors.js';
 import { decodeModule } from '../frontend/decode.js';
 import { loadWasm } from '../frontend/load.js';
+import type { OptLevel } from '../frontend/source-options.js';
 import { lowerModule } from '../frontend/lower/module.js';
 import { validateModule } from '../frontend/validate.js';
 import { runPipeline } from '../ir/pipeline.js';
@@ -37,6 +38,12 @@ export interface BuildOptions {
   readonly dumpAfter?: readonly string[];
   /** Run the IR verifier after every pass. */
   readonly verify?: boolean;
+  /** Machine stack in bytes; overrides the board's `stack.size` (project config `stack_size`). */
+  readonly stackSize?: number;
+  /** -O level: the C and AssemblyScript compilers use it; recorded for mcu-aot's own passes. */
+  readonly optLevel?: OptLevel;
+  /** Profile for a profile-guided build (recorded: src/pgo reads it once it exists). */
+  readonly profile?: string;
   /** Where progress notes and dumps go (stderr in the CLI). */
   readonly log: (line: string) => void;
 }
@@ -47,12 +54,13 @@ export interface BuildResult {
   readonly link?: LinkResult;
 }
 
-const EXTENSIONS: Record<EmitKind, string> = { obj: '.o', elf: '.elf', bin: '.bin', hex: '.hex' };
+export const EMIT_EXTENSIONS: Record<EmitKind, string> = { obj: '.o', elf: '.elf', bin: '.bin', hex: '.hex' };
 const WASM_PAGE = 65536;
+const WASM_MAX_PAGES = 65536;
 
 /** Compile a Wasm (or .wat) file to a relocatable object, in memory. */
 export async function compileToObject(opts: BuildOptions): Promise<{ object: ObjectFile; ir: IrModule }> {
-  const { bytes, file } = await loadWasm(opts.input);
+  const { bytes, file } = await loadWasm(opts.input, { log: opts.log, ...(opts.optLevel !== undefined ? { optLevel: opts.optLevel } : {}) });
   const module = decodeModule(bytes, file);
   validateModule(module, file);
   const ir = lowerModule(module, { prefix: 'wasm', file });
@@ -71,6 +79,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const main = opts.output ?? defaultOutput(opts.input, opts.emit);
   const { object, ir } = await compileToObject(opts);
   const objectBytes = writeObject(object);
+  mkdirSync(dirname(main), { recursive: true }); // a project's output_dir may not exist yet
   if (opts.emit === 'obj') {
     writeFileAtomic(main, objectBytes);
     return { outputs: [main] };
@@ -105,12 +114,12 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
     {
       flash: opts.board.flash,
       ram: opts.board.ram,
-      stackSize: opts.board.stackSize,
+      stackSize: opts.stackSize ?? opts.board.stackSize,
       entry: 'Reset_Handler',
       vectorSection: '.vectors',
       gcSections: true,
       ...(ir.memory !== undefined
-        ? { linearMemory: { declaredBytes, ...(opts.memory !== undefined ? { physicalBytes: opts.memory } : {}) } }
+        ? { linearMemory: { declaredBytes, maximumBytes: growableBytes(ir.memory), ...(opts.memory !== undefined ? { physicalBytes: opts.memory } : {}) } }
         : {}),
     },
   );
@@ -125,9 +134,14 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
   return result;
 }
 
+/** The size memory.grow may reach: the declared maximum, else the Wasm limit of 65536 pages. */
+function growableBytes(memory: NonNullable<IrModule['memory']>): number {
+  return Math.min(memory.maxPages ?? WASM_MAX_PAGES, WASM_MAX_PAGES) * WASM_PAGE;
+}
+
 function defaultOutput(input: string, emit: EmitKind): string {
   const stem = join(dirname(input), basename(input, extname(input)));
-  return stem + EXTENSIONS[emit];
+  return stem + EMIT_EXTENSIONS[emit];
 }
 
 const kib = (bytes: number): string => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);

@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
+import { compileSource, isSourceExtension } from './from-source.js';
+import type { SourceOptions } from './source-options.js';
 
 export interface LoadedWasm {
   readonly bytes: Uint8Array;
@@ -29,10 +31,11 @@ const ACCEPTED_FEATURES = {
   function_references: false,
 };
 
-export async function loadWasm(path: string): Promise<LoadedWasm> {
+export async function loadWasm(path: string, source: SourceOptions = {}): Promise<LoadedWasm> {
   const extension = extname(path).toLowerCase();
+  if (isSourceExtension(extension)) return { bytes: await compileSource(path, extension, source), file: path };
   if (extension !== '.wasm' && extension !== '.wat' && extension !== '.wast') {
-    throw new UserError('input', `unknown input extension '${extension || '(none)'}' (expected .wasm, .wat or .wast)`, { file: path });
+    throw new UserError('input', `unknown input extension '${extension || '(none)'}' (expected .wasm, .wat, .wast, .c or .ts)`, { file: path });
   }
   let contents: Buffer;
   try {

@@ -3,7 +3,7 @@
 
 import { InternalError } from '../diagnostics/errors.js';
 import { opInfo, type Opcode } from './opcodes.js';
-import { asBlock, asValue, type BlockId, type IntCC, type TrapKind, type Type, type Value } from './types.js';
+import { asBlock, asValue, type BlockId, type FloatCC, type IntCC, type TrapKind, type Type, type Value } from './types.js';
 
 /** A linear-memory access: offset immediate, width in bytes, sign extension of narrow loads. */
 export interface MemAccess {
@@ -24,9 +24,12 @@ export interface Inst {
   type?: Type;
   args: Value[];
   results: Value[];
-  /** iconst: number for i32 (signed), bigint for i64 (signed); sextend_low: bit count. */
+  /** iconst: number for i32 (signed), bigint for i64 (signed); sextend_low: bit count;
+   *  fconst: the raw bits, as iconst of the same width would hold them. */
   imm?: number | bigint;
   cc?: IntCC;
+  /** fcmp's condition. */
+  fcc?: FloatCC;
   mem?: MemAccess;
   /** global, function or signature index. */
   index?: number;

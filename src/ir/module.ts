@@ -7,6 +7,9 @@ import type { Type } from './types.js';
 export interface ImportName {
   readonly module: string;
   readonly name: string;
+  /** The symbol that provides it, when a multi-module build bound it to another module's
+   *  export; otherwise the backend names it `<module>__<name>` (docs/abi.md). */
+  readonly symbol?: string;
 }
 
 export interface FunctionDecl {
@@ -26,6 +29,8 @@ export interface GlobalDecl {
   readonly mutable: boolean;
   /** Initial value: number for i32/f32 bits, bigint for i64/f64 bits. */
   readonly init: number | bigint;
+  /** A funcref global initialised with ref.func: the function index (init is then 0). */
+  readonly initFunc?: number;
   readonly import?: ImportName;
   readonly exports: readonly string[];
 }
@@ -42,6 +47,29 @@ export interface TableDecl {
   readonly maxSize?: number;
   /** Contents after active element segments: a function index or null, per element. */
   readonly elements: readonly (number | null)[];
+  /** Absent means funcref. */
+  readonly elemType?: 'funcref' | 'externref';
+  readonly import?: ImportName;
+  readonly exports?: readonly string[];
+  /** Present when the table lives in RAM (the module changes it, or shares it): how many
+   *  elements it can grow to; table_grow beyond it returns -1 (docs/abi.md). */
+  readonly capacity?: number;
+}
+
+/** An element segment that table_init can still read (passive), or one that is only
+ *  there to be dropped (active and declarative segments count as dropped at start). */
+export interface ElemSegmentDecl {
+  /** Function index or null per item. */
+  readonly items: readonly (number | null)[];
+  readonly passive: boolean;
+}
+
+/** An active element segment that writes into an imported table: applied by runtime-c
+ *  when the module is instantiated (its own tables get their contents at build time). */
+export interface TableInit {
+  readonly table: number;
+  readonly offset: number;
+  readonly items: readonly (number | null)[];
 }
 
 export interface DataInit {
@@ -66,5 +94,13 @@ export interface IrModule {
   readonly tables: readonly TableDecl[];
   /** Active data segments, in order. */
   readonly data: readonly DataInit[];
+  /** Every data segment by index, for memory_init and data_drop: a passive segment's bytes,
+   *  null for an active one (empty once instantiation copied it); absent when the module has
+   *  no data segment. */
+  readonly dataSegments?: readonly (Uint8Array | null)[];
+  /** Element segments, by index (table_init, elem_drop); absent when there are none. */
+  readonly elemSegments?: readonly ElemSegmentDecl[];
+  /** Active element segments into imported tables, in order. */
+  readonly tableInits?: readonly TableInit[];
   readonly start?: number;
 }

@@ -6,12 +6,17 @@ export type ImmKind =
   | 'none'
   | 'const' // imm: number (i32) or bigint (i64)
   | 'cc' // cc: IntCC
+  | 'fcc' // fcc: FloatCC
   | 'bits' // imm: 8 | 16 | 32, width of the sign-extended low part
   | 'mem' // mem: MemAccess
   | 'global' // index: global index
   | 'func' // index: function index
   | 'sig' // index: signature (type) index, table: table index
   | 'trap' // trap: TrapKind
+  | 'table' // table: table index
+  | 'table_pair' // table: destination table, index: source table
+  | 'elem' // index: element segment index
+  | 'elem_table' // index: element segment index, table: table index
   | 'data'; // index: data segment index
 
 /** How an instruction's result types are found. */
@@ -40,6 +45,8 @@ export interface OpInfo {
   readonly terminator?: boolean;
   /** Integer types only: i32 or i64. */
   readonly intOnly?: boolean;
+  /** Float types only: f32 or f64. */
+  readonly floatOnly?: boolean;
 }
 
 const binary = (extra: Partial<OpInfo> = {}): OpInfo => ({
@@ -49,6 +56,10 @@ const unary = (extra: Partial<OpInfo> = {}): OpInfo => ({
   imm: 'none', args: 1, result: 'same', pure: true, intOnly: true, ...extra,
 });
 const trappingDivide: Partial<OpInfo> = { pure: false, mayTrap: true };
+const floatBinary = (extra: Partial<OpInfo> = {}): OpInfo => binary({ intOnly: false, floatOnly: true, ...extra });
+const floatUnary = (): OpInfo => unary({ intOnly: false, floatOnly: true });
+/** A conversion between types: the result type is stated (inst.type). */
+const conversion = (extra: Partial<OpInfo> = {}): OpInfo => ({ imm: 'none', args: 1, result: 'explicit', pure: true, ...extra });
 
 export const OPCODES = {
   iconst: { imm: 'const', args: 0, result: 'explicit', pure: true, intOnly: true },
@@ -84,6 +95,42 @@ export const OPCODES = {
   /** i64 -> i32, keep the low half. */
   ireduce: { imm: 'none', args: 1, result: 'explicit', pure: true, intOnly: true },
 
+  // Floats (f32, f64) with Wasm's IEEE 754 semantics; a NaN result may be any NaN unless
+  // the opcode says otherwise.
+  /** fconst: raw bits, a signed number for f32 and a signed bigint for f64 (like iconst). */
+  fconst: { imm: 'const', args: 0, result: 'explicit', pure: true, floatOnly: true },
+  fadd: floatBinary({ commutative: true }),
+  fsub: floatBinary(),
+  fmul: floatBinary({ commutative: true }),
+  fdiv: floatBinary(),
+  fmin: floatBinary(), // a NaN operand gives NaN; -0 < +0
+  fmax: floatBinary(),
+  fcopysign: floatBinary(), // magnitude of the first, sign of the second: bits only, NaNs kept
+  fsqrt: floatUnary(), // correctly rounded
+  fabs: floatUnary(), // clears the sign bit, NaNs kept
+  fneg: floatUnary(), // flips the sign bit, NaNs kept
+  fceil: floatUnary(),
+  ffloor: floatUnary(),
+  ftrunc: floatUnary(),
+  fnearest: floatUnary(), // to the nearest integer, ties to even
+  fcmp: { imm: 'fcc', args: 2, result: 'i32', pure: true, floatOnly: true },
+  /** f32 -> f64, exact. */
+  fpromote: conversion(),
+  /** f64 -> f32, rounded to nearest even. */
+  fdemote: conversion(),
+  /** float -> int, truncated; traps 'invalid conversion to integer' on NaN and 'integer
+   *  overflow' when the truncated value does not fit. */
+  fcvt_to_sint: conversion({ pure: false, mayTrap: true }),
+  fcvt_to_uint: conversion({ pure: false, mayTrap: true }),
+  /** float -> int, truncated, saturating: NaN gives 0, out of range the nearest bound. */
+  fcvt_to_sint_sat: conversion(),
+  fcvt_to_uint_sat: conversion(),
+  /** int (i32 or i64) -> float, rounded to nearest even. */
+  fcvt_from_sint: conversion(),
+  fcvt_from_uint: conversion(),
+  /** Same bits, other type of the same width: i32 <-> f32, i64 <-> f64. */
+  bitcast: conversion(),
+
   /** select(cond, ifTrue, ifFalse): cond is i32, nonzero picks ifTrue. */
   select: { imm: 'none', args: 3, result: 'same', pure: true },
 
@@ -106,6 +153,27 @@ export const OPCODES = {
 
   global_get: { imm: 'global', args: 0, result: 'explicit', sideEffects: true },
   global_set: { imm: 'global', args: 1, result: 'none', sideEffects: true },
+
+  // References and tables (docs/abi.md, "Tables and references"): a reference is an i32,
+  // null is 0, a funcref is the address of the function's descriptor.
+  /** func_ref: the reference to function `index`. */
+  func_ref: { imm: 'func', args: 0, result: 'i32', pure: true },
+  /** table_get(i): element i of table `table`; traps 'out of bounds table access'. */
+  table_get: { imm: 'table', args: 1, result: 'i32', mayTrap: true, sideEffects: true },
+  /** table_set(i, ref): traps 'out of bounds table access'. */
+  table_set: { imm: 'table', args: 2, result: 'none', mayTrap: true, sideEffects: true },
+  /** table_size: the current number of elements. */
+  table_size: { imm: 'table', args: 0, result: 'i32', sideEffects: true },
+  /** table_grow(ref, delta): the old size, or -1 when the table cannot grow that far. */
+  table_grow: { imm: 'table', args: 2, result: 'i32', sideEffects: true },
+  /** table_fill(i, ref, n): checked before writing. */
+  table_fill: { imm: 'table', args: 3, result: 'none', mayTrap: true, sideEffects: true },
+  /** table_copy(dst, src, n): from table `index` into table `table`, overlap-correct, checked first. */
+  table_copy: { imm: 'table_pair', args: 3, result: 'none', mayTrap: true, sideEffects: true },
+  /** table_init(dst, src, n): from element segment `index` (empty once dropped) into table `table`. */
+  table_init: { imm: 'elem_table', args: 3, result: 'none', mayTrap: true, sideEffects: true },
+  /** elem_drop: element segment `index` becomes empty. */
+  elem_drop: { imm: 'elem', args: 0, result: 'none', sideEffects: true },
 
   /** call(args...): direct call of function `index`. */
   call: { imm: 'func', args: 'variadic', result: 'signature', sideEffects: true, mayTrap: true },

@@ -12,7 +12,7 @@ import {
   BLOCK_TOKEN, impliedResultType, INDEX_TOKEN, MEM_WIDTH_TOKEN, SRC_OFFSET_COMMENT, TABLE_TOKEN, VALUE_TOKEN,
 } from './text-syntax.js';
 import {
-  asBlock, asValue, INT_CCS, TRAP_KINDS, TYPES, type BlockId, type IntCC, type TrapKind, type Type, type Value,
+  asBlock, asValue, FLOAT_CCS, INT_CCS, TRAP_KINDS, TYPES, type BlockId, type FloatCC, type IntCC, type TrapKind, type Type, type Value,
 } from './types.js';
 
 const MAX_VALUE_NUMBER = 10_000_000;
@@ -253,9 +253,10 @@ function parseInstLine(c: Cursor, state: FunctionState): void {
   const block = state.block;
   if (block === undefined) throw c.error('instruction outside a block');
   const results = parseResults(c);
-  const { op, cc, type } = parseOpcode(c);
+  const { op, cc, fcc, type } = parseOpcode(c);
   const inst: Inst = { op, args: [], results: [], targets: [], srcOffset: c.line.srcOffset ?? state.srcOffset };
   if (cc !== undefined) inst.cc = cc;
+  if (fcc !== undefined) inst.fcc = fcc;
   if (type !== undefined) inst.type = type;
   parseImmediates(c, inst);
   parseOperands(c, inst, state);
@@ -281,13 +282,16 @@ function parseResults(c: Cursor): { value: Value; type?: Type }[] {
   return results;
 }
 
-function parseOpcode(c: Cursor): { op: Opcode; cc?: IntCC; type?: Type } {
+function parseOpcode(c: Cursor): { op: Opcode; cc?: IntCC; fcc?: FloatCC; type?: Type } {
   const token = c.next('an opcode');
   const [name, ...suffixes] = token.text.split('.');
   if (token.kind !== 'word' || name === undefined || !isOpcode(name)) throw c.error(`unknown opcode '${token.text}'`, token);
-  const parsed: { op: Opcode; cc?: IntCC; type?: Type } = { op: name };
+  const parsed: { op: Opcode; cc?: IntCC; fcc?: FloatCC; type?: Type } = { op: name };
+  // eq and ne name both an integer and a float condition: the opcode's immediate kind decides.
+  const isFloatCompare = opInfo(name).imm === 'fcc';
   for (const suffix of suffixes) {
-    if ((INT_CCS as readonly string[]).includes(suffix) && parsed.cc === undefined) parsed.cc = suffix as IntCC;
+    if (isFloatCompare && (FLOAT_CCS as readonly string[]).includes(suffix) && parsed.fcc === undefined) parsed.fcc = suffix as FloatCC;
+    else if ((INT_CCS as readonly string[]).includes(suffix) && parsed.cc === undefined) parsed.cc = suffix as IntCC;
     else if ((TYPES as readonly string[]).includes(suffix) && parsed.type === undefined) parsed.type = suffix as Type;
     else throw c.error(`unexpected suffix '.${suffix}' on '${name}'`, token);
   }
@@ -334,7 +338,7 @@ function parseImmediate(c: Cursor, inst: Inst, token: Token): number | bigint {
   const negative = token.text.startsWith('-');
   const magnitude = BigInt(negative ? token.text.slice(1) : token.text);
   const value = negative ? -magnitude : magnitude;
-  if (opInfo(inst.op).imm === 'const' && inst.type === 'i64') {
+  if (opInfo(inst.op).imm === 'const' && (inst.type === 'i64' || inst.type === 'f64')) {
     if (value !== BigInt.asIntN(64, value)) throw c.error(`constant ${token.text} out of the i64 range`, token);
     return value;
   }

@@ -46,7 +46,7 @@ export function printInst(f: IrFunction, inst: Inst): string {
     return actual === impliedResultType(inst, i, typeOf) ? `v${r}` : `v${r}: ${actual ?? '?'}`;
   });
   const lhs = results.length > 0 ? `${results.join(', ')} = ` : '';
-  const suffixes = [inst.cc, inst.type].filter((s) => s !== undefined).map((s) => `.${s}`).join('');
+  const suffixes = [inst.cc, inst.fcc, inst.type].filter((s) => s !== undefined).map((s) => `.${s}`).join('');
   const words = [...immediateTokens(inst)];
   const operands = [
     ...inst.args.map((a) => `v${a}`),

@@ -44,13 +44,18 @@ export function indexPrefix(op: Opcode): string {
       return 'sig';
     case 'data':
       return 'data';
+    case 'table_pair':
+      return 't';
+    case 'elem':
+    case 'elem_table':
+      return 'elem';
     default:
       return '#'; // an index on an opcode that takes none: ill-formed, but printable
   }
 }
 
 /** Index tokens the parser accepts, whatever the opcode. */
-export const INDEX_TOKEN = /^(g|f|sig|data|#)(\d+)$/;
+export const INDEX_TOKEN = /^(g|f|sig|data|t|elem|#)(\d+)$/;
 
 /** `u8`, `s16`, `u32`, `u64`: access width in bits and sign extension. */
 export function memWidthToken(mem: MemAccess): string {

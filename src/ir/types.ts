@@ -34,3 +34,8 @@ export type TrapKind = keyof typeof TRAP_KINDS;
 /** Integer comparison conditions (icmp). */
 export type IntCC = 'eq' | 'ne' | 'slt' | 'sle' | 'sgt' | 'sge' | 'ult' | 'ule' | 'ugt' | 'uge';
 export const INT_CCS: readonly IntCC[] = ['eq', 'ne', 'slt', 'sle', 'sgt', 'sge', 'ult', 'ule', 'ugt', 'uge'];
+
+/** Float comparison conditions (fcmp), ordered as in Wasm: a NaN operand makes every
+ *  condition false except ne, which it makes true. */
+export type FloatCC = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+export const FLOAT_CCS: readonly FloatCC[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];

@@ -5,7 +5,7 @@
 import type { Inst, IrFunction, MemAccess, Signature } from './function.js';
 import { opInfo, type ImmKind, type Opcode } from './opcodes.js';
 import { impliedResultType } from './text-syntax.js';
-import { INT_CCS, TRAP_KINDS, type Type, type Value } from './types.js';
+import { FLOAT_CCS, INT_CCS, TRAP_KINDS, type Type, type Value } from './types.js';
 
 /** What the verifier may know about the module around the function. Every lookup is
  *  optional: a check that needs a missing one is skipped. */
@@ -32,6 +32,7 @@ interface Operands {
 
 const BYTES: Record<Type, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 const isInt = (t: Type | undefined): boolean => t === 'i32' || t === 'i64';
+const isFloat = (t: Type | undefined): boolean => t === 'f32' || t === 'f64';
 
 export function checkOperands(f: IrFunction, inst: Inst, ctx: VerifyContext, report: Report): void {
   const o: Operands = { f, inst, ctx, report, typeOf: (v) => f.values[v]?.type };
@@ -39,6 +40,7 @@ export function checkOperands(f: IrFunction, inst: Inst, ctx: VerifyContext, rep
   checkArity(o);
   checkResults(o);
   checkIntOnly(o);
+  checkFloatOnly(o);
   OPCODE_RULES[inst.op]?.(o);
 }
 
@@ -47,6 +49,7 @@ const IMM_FIELDS: Record<ImmKind, readonly (keyof Inst)[]> = {
   none: [],
   const: ['imm'],
   cc: ['cc'],
+  fcc: ['fcc'],
   bits: ['imm'],
   mem: ['mem'],
   global: ['index'],
@@ -54,8 +57,12 @@ const IMM_FIELDS: Record<ImmKind, readonly (keyof Inst)[]> = {
   sig: ['index', 'table'],
   trap: ['trap'],
   data: ['index'],
+  table: ['table'],
+  table_pair: ['index', 'table'],
+  elem: ['index'],
+  elem_table: ['index', 'table'],
 };
-const ALL_IMM_FIELDS: readonly (keyof Inst)[] = ['imm', 'cc', 'mem', 'index', 'table', 'trap'];
+const ALL_IMM_FIELDS: readonly (keyof Inst)[] = ['imm', 'cc', 'fcc', 'mem', 'index', 'table', 'trap'];
 
 function checkImmediates({ inst, report }: Operands): void {
   const wanted = IMM_FIELDS[opInfo(inst.op).imm];
@@ -65,6 +72,7 @@ function checkImmediates({ inst, report }: Operands): void {
     if (!wanted.includes(field) && present) report(`unexpected immediate '${field}' on ${inst.op}`);
   }
   if (inst.cc !== undefined && !INT_CCS.includes(inst.cc)) report(`unknown condition '${inst.cc}'`);
+  if (inst.fcc !== undefined && !FLOAT_CCS.includes(inst.fcc)) report(`unknown float condition '${inst.fcc}'`);
   if (inst.trap !== undefined && !Object.prototype.hasOwnProperty.call(TRAP_KINDS, inst.trap)) report(`unknown trap kind '${inst.trap}'`);
   for (const field of ['index', 'table'] as const) {
     const n = inst[field];
@@ -107,6 +115,13 @@ function checkIntOnly({ inst, report, typeOf }: Operands): void {
   if (operated !== undefined && !isInt(operated)) report(`${inst.op} operates on integers, not ${operated}`);
 }
 
+/** floatOnly opcodes: the type they operate on (first arg, or the stated type) is a float. */
+function checkFloatOnly({ inst, report, typeOf }: Operands): void {
+  if (opInfo(inst.op).floatOnly !== true) return;
+  const operated = inst.args[0] !== undefined ? typeOf(inst.args[0]) : inst.type;
+  if (operated !== undefined && !isFloat(operated)) report(`${inst.op} operates on floats, not ${operated}`);
+}
+
 function expectType(o: Operands, argIndex: number, want: Type | undefined, what: string): void {
   const v = o.inst.args[argIndex];
   const have = v === undefined ? undefined : o.typeOf(v);
@@ -128,6 +143,39 @@ function checkConst(o: Operands): void {
   if (inst.type === 'i64' && !(typeof inst.imm === 'bigint' && inst.imm === BigInt.asIntN(64, inst.imm))) {
     report(`iconst.i64 immediate ${String(inst.imm)} is not a signed 64-bit bigint`);
   }
+}
+
+/** fconst holds raw bits exactly as iconst of the same width would. */
+function checkFloatConst(o: Operands): void {
+  const { inst, report } = o;
+  if (inst.imm === undefined) return;
+  if (inst.type === 'f32' && !(typeof inst.imm === 'number' && Number.isInteger(inst.imm) && inst.imm === (inst.imm | 0))) {
+    report(`fconst.f32 bits ${String(inst.imm)} are not a signed 32-bit number`);
+  }
+  if (inst.type === 'f64' && !(typeof inst.imm === 'bigint' && inst.imm === BigInt.asIntN(64, inst.imm))) {
+    report(`fconst.f64 bits ${String(inst.imm)} are not a signed 64-bit bigint`);
+  }
+}
+
+/** A conversion between the integer and float classes (either way, any width), or, for
+ *  bitcast, between the two types of the same width. */
+function checkConversion(from: 'int' | 'float', to: 'int' | 'float', sameWidth = false) {
+  const isClass = (t: Type, c: 'int' | 'float'): boolean => (c === 'int' ? isInt(t) : isFloat(t));
+  return (o: Operands): void => {
+    const v = o.inst.args[0];
+    const have = v === undefined ? undefined : o.typeOf(v);
+    const to_ = o.inst.type;
+    if (have !== undefined && !isClass(have, from)) o.report(`${o.inst.op} operand v${v} has type ${have}, expected ${from === 'int' ? 'an integer' : 'a float'}`);
+    if (to_ !== undefined && !isClass(to_, to)) o.report(`${o.inst.op} produces ${to === 'int' ? 'an integer' : 'a float'}, not ${to_}`);
+    if (sameWidth && have !== undefined && to_ !== undefined && BYTES[have] !== BYTES[to_]) o.report(`bitcast from ${have} to ${to_} changes the width`);
+  };
+}
+
+function checkBitcast(o: Operands): void {
+  const v = o.inst.args[0];
+  const have = v === undefined ? undefined : o.typeOf(v);
+  if (have !== undefined && isFloat(have)) checkConversion('float', 'int', true)(o);
+  else checkConversion('int', 'float', true)(o);
 }
 
 function checkSextendLow(o: Operands): void {
@@ -216,6 +264,15 @@ const OPCODE_RULES: Partial<Record<Opcode, (o: Operands) => void>> = {
   shl: sameTypeArgs, sshr: sameTypeArgs, ushr: sameTypeArgs, rotl: sameTypeArgs, rotr: sameTypeArgs,
   icmp: sameTypeArgs,
   sextend_low: checkSextendLow,
+  fconst: checkFloatConst,
+  fadd: sameTypeArgs, fsub: sameTypeArgs, fmul: sameTypeArgs, fdiv: sameTypeArgs,
+  fmin: sameTypeArgs, fmax: sameTypeArgs, fcopysign: sameTypeArgs, fcmp: sameTypeArgs,
+  fpromote: checkWidening('f32', 'f64'),
+  fdemote: checkWidening('f64', 'f32'),
+  fcvt_to_sint: checkConversion('float', 'int'), fcvt_to_uint: checkConversion('float', 'int'),
+  fcvt_to_sint_sat: checkConversion('float', 'int'), fcvt_to_uint_sat: checkConversion('float', 'int'),
+  fcvt_from_sint: checkConversion('int', 'float'), fcvt_from_uint: checkConversion('int', 'float'),
+  bitcast: checkBitcast,
   sextend: checkWidening('i32', 'i64'),
   uextend: checkWidening('i32', 'i64'),
   ireduce: checkWidening('i64', 'i32'),
@@ -236,6 +293,12 @@ const OPCODE_RULES: Partial<Record<Opcode, (o: Operands) => void>> = {
   memory_copy: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
   memory_fill: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
   memory_init: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
+  table_get: (o) => expectType(o, 0, 'i32', 'element index'),
+  table_set: (o) => [0, 1].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
+  table_grow: (o) => [0, 1].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
+  table_fill: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
+  table_copy: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
+  table_init: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),
   global_get: (o) => checkGlobal(o, false),
   global_set: (o) => checkGlobal(o, true),
   call: checkCall,

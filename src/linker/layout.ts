@@ -105,8 +105,9 @@ function fitLinearMemory(options: LinkOptions, base: number, ramEnd: number): Li
     }
     return { base, physicalBytes: request.physicalBytes, declaredBytes: request.declaredBytes, fitted: false };
   }
-  const physicalBytes = Math.min(request.declaredBytes, available);
-  return { base, physicalBytes, declaredBytes: request.declaredBytes, fitted: physicalBytes < request.declaredBytes };
+  const wanted = Math.max(request.declaredBytes, request.maximumBytes ?? 0);
+  const physicalBytes = Math.min(wanted, available);
+  return { base, physicalBytes, declaredBytes: request.declaredBytes, fitted: available < request.declaredBytes };
 }
 
 export function layoutSections(live: readonly InputSection[], options: LinkOptions): Layout {

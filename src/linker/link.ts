@@ -33,7 +33,14 @@ export interface LinkOptions {
   /** Extra root symbols. */
   keep?: string[];
   /** Linear memory after everything else in RAM: 8 bytes of memory context then the memory, 8-aligned, up to the end of RAM. */
-  linearMemory?: { declaredBytes: number; physicalBytes?: number };
+  linearMemory?: {
+    declaredBytes: number;
+    physicalBytes?: number;
+    /** What memory.grow may reach (the declared maximum): without physicalBytes, linear memory
+     *  gets up to this much of the RAM left, so it can grow; fitting still compares the
+     *  RAM left with declaredBytes only. */
+    maximumBytes?: number;
+  };
 }
 
 export interface LinkResult {

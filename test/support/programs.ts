@@ -3,6 +3,7 @@
 // comments:
 //   ;; exit: 102
 //   ;; trap: integer divide by zero in div_by
+//   ;; boards: mps2-an385          (only when some board cannot run it)
 // .wat programs get test/e2e/prelude.wat (printing helpers) spliced in after `(module`.
 
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,8 @@ export interface Program {
   readonly expectedExit: number;
   /** `<kind> in <function>` when the program ends in a trap. */
   readonly expectedTrap?: string;
+  /** The boards it runs on (`;; boards: a b`), when not every board can run it. */
+  readonly boards?: readonly string[];
 }
 
 export function listPrograms(): string[] {
@@ -37,7 +40,7 @@ export function loadProgram(file: string, workDir: string = mkdtempSync(join(tmp
   if (file.endsWith('.wat')) {
     const watPath = join(workDir, `${name}.wat`);
     writeFileSync(watPath, spliceprelude(source));
-    execFileSync('wat2wasm', ['--enable-all', '--debug-names', watPath, '-o', wasmPath]);
+    execFileSync('wat2wasm', ['--debug-names', watPath, '-o', wasmPath]);
   } else {
     execFileSync('clang-14', [
       '--target=wasm32-wasi', '-O2', '-o', wasmPath, join(PROGRAMS_DIR, file),
@@ -47,12 +50,14 @@ export function loadProgram(file: string, workDir: string = mkdtempSync(join(tmp
   const header = (key: string): string | undefined => new RegExp(`^(?:;;|//) ${key}: (.*)$`, 'm').exec(source)?.[1]?.trim();
   const expectedFile = join(PROGRAMS_DIR, `${name}.expected`);
   const trap = header('trap');
+  const boards = header('boards');
   return {
     name,
     wasmPath,
     expectedOutput: existsSync(expectedFile) ? readFileSync(expectedFile, 'utf8') : '',
     expectedExit: Number(header('exit') ?? '0'),
     ...(trap !== undefined ? { expectedTrap: trap } : {}),
+    ...(boards !== undefined ? { boards: boards.split(/\s+/) } : {}),
   };
 }
 

@@ -1,15 +1,17 @@
 // Calls, incoming parameters and returns under the AAPCS: arguments in r0-r3 (i64 in an
-// even/odd pair), the rest on the stack (i64 8-byte aligned), results in r0 or r0:r1.
+// even/odd pair), the rest on the stack (i64 8-byte aligned), results in r0 or r0:r1, or
+// several results through a hidden pointer argument (multi-value.ts).
 // A call reads its argument registers and clobbers r0-r3, r12, lr and the flags.
 
-import { InternalError } from '../../diagnostics/errors.js';
 import type { Inst, Signature } from '../../ir/function.js';
 import type { Opcode } from '../../ir/opcodes.js';
 import type { Type } from '../../ir/types.js';
 import { LR, SP, type MInst, type Reg } from '../mir.js';
 import { CALLER_SAVED_REGS } from '../registers.js';
-import { functionSymbol, tableSymbol } from '../symbols.js';
-import type { Rule, SelectionContext } from './context.js';
+import { functionSymbol } from '../symbols.js';
+import { checkedCallTarget } from './tables.js';
+import { abiParams, loadResults, reserveResultArea, returnsInMemory, storeResults } from './multi-value.js';
+import { wordsOfType, type Rule, type SelectionContext } from './context.js';
 
 /** Where one argument lives: registers (one, or lo/hi), or a stack offset from the argument area. */
 export type ArgLocation = { readonly kind: 'regs'; readonly regs: readonly Reg[] } | { readonly kind: 'stack'; readonly offset: number };
@@ -35,16 +37,14 @@ export function assignArguments(types: readonly Type[]): { locations: ArgLocatio
   return { locations, stackBytes: stack };
 }
 
+/** Soft-float AAPCS (base standard): f32 travels like i32, f64 like i64. */
 function wordsOf(type: Type): number {
-  if (type === 'i32') return 1;
-  if (type === 'i64') return 2;
-  throw new InternalError('thumb2 isel', `calls with ${type} values are not supported yet`);
+  return wordsOfType(type);
 }
 
-/** Result registers: r0 for i32, r0:r1 for i64. */
+/** Result registers: r0 for i32, r0:r1 for i64; none when the results come back in memory. */
 function resultRegs(sig: Signature): Reg[] {
-  if (sig.results.length === 0) return [];
-  if (sig.results.length > 1) throw new InternalError('thumb2 isel', 'multi-value results are not supported yet');
+  if (sig.results.length === 0 || returnsInMemory(sig)) return [];
   return wordsOf(sig.results[0]!) === 2 ? [0, 1] : [0];
 }
 
@@ -61,11 +61,14 @@ export function emitHelperCall(ctx: SelectionContext, symbol: string, args: read
   emitCallInst(ctx, { op: 'bl', sym: { name: symbol, addend: 0 } }, args.map((_, i) => i), results);
 }
 
-/** Put the IR arguments where the AAPCS wants them; returns the argument registers used. */
-function passArguments(ctx: SelectionContext, sig: Signature, inst: Inst, count: number): Reg[] {
-  const { locations, stackBytes } = assignArguments(sig.params);
+/** Put the IR arguments where the AAPCS wants them, after the hidden results pointer when
+ *  the results come back in memory (multi-value.ts); returns the argument registers used
+ *  and the sp offset of the results area. */
+function passArguments(ctx: SelectionContext, sig: Signature, inst: Inst, count: number): { argRegs: Reg[]; resultArea?: number } {
+  const { locations, stackBytes } = assignArguments(abiParams(sig));
   ctx.outgoingArgBytes = Math.max(ctx.outgoingArgBytes, stackBytes);
-  const words = inst.args.slice(0, count).map((v) => ctx.useRegs(v));
+  const area = returnsInMemory(sig) ? reserveResultArea(ctx, sig, stackBytes) : undefined;
+  const words = [...(area !== undefined ? [[area.pointer]] : []), ...inst.args.slice(0, count).map((v) => ctx.useRegs(v))];
   const argRegs: Reg[] = [];
   locations.forEach((loc, i) => {
     if (loc.kind === 'stack') {
@@ -77,7 +80,7 @@ function passArguments(ctx: SelectionContext, sig: Signature, inst: Inst, count:
     loc.regs.forEach((phys, w) => ctx.copy(phys, words[i]![w]!));
     argRegs.push(...loc.regs);
   });
-  return argRegs;
+  return { argRegs, ...(area !== undefined ? { resultArea: area.offset } : {}) };
 }
 
 function resultPairs(ctx: SelectionContext, sig: Signature, inst: Inst): [Reg, Reg][] {
@@ -91,45 +94,32 @@ function resultPairs(ctx: SelectionContext, sig: Signature, inst: Inst): [Reg, R
 const selectCall: Rule = (ctx, inst) => {
   const decl = ctx.mod.functions[inst.index!]!;
   const sig = ctx.mod.signatures[decl.sigIndex]!;
-  const argRegs = passArguments(ctx, sig, inst, inst.args.length);
+  const { argRegs, resultArea } = passArguments(ctx, sig, inst, inst.args.length);
   const sym = { name: functionSymbol(ctx.mod, inst.index!), addend: 0 };
   emitCallInst(ctx, { op: 'bl', sym }, argRegs, resultPairs(ctx, sig, inst));
+  if (resultArea !== undefined) loadResults(ctx, sig, inst, resultArea);
 };
 
-/**
- * call_indirect(args, idx) -> entry = table + idx * 8 after idx < size (else 'undefined
- * element'); code == 0 -> 'uninitialized element'; sig id != canonical -> 'indirect call
- * type mismatch'; then blx code.
- */
+/** call_indirect(args, idx) -> the checked target (tables.ts: 'undefined element',
+ *  'uninitialized element', 'indirect call type mismatch'); then blx code. */
 const selectCallIndirect: Rule = (ctx, inst) => {
   const sig = ctx.mod.signatures[inst.index!]!;
-  const table = inst.table ?? 0;
-  const size = ctx.mod.tables[table]?.elements.length ?? 0;
   const index = ctx.useReg(inst.args[inst.args.length - 1]!);
-  ctx.emit({ op: 'cmp', rn: index, src: ctx.immOperand(size) });
-  ctx.trapIf('cs', 'undefined element', inst);
-  const base = ctx.newVreg();
-  const sym = tableSymbol(ctx.mod, table);
-  ctx.emit({ op: 'movw', rd: base, imm: 0, sym: { name: sym, addend: 0 } });
-  ctx.emit({ op: 'movt', rd: base, imm: 0, sym: { name: sym, addend: 0 } });
-  const entry = ctx.newVreg();
-  ctx.emit({ op: 'add', rd: entry, rn: base, src: { kind: 'reg', rm: index, shift: { kind: 'lsl', amount: 3 } }, s: 'any' });
-  const code = ctx.newVreg();
-  ctx.emit({ op: 'ldr', rt: code, addr: { kind: 'imm', rn: entry, offset: 0 } });
-  ctx.emit({ op: 'cmp', rn: code, src: { kind: 'imm', value: 0 } });
-  ctx.trapIf('eq', 'uninitialized element', inst);
-  const sigId = ctx.newVreg();
-  ctx.emit({ op: 'ldr', rt: sigId, addr: { kind: 'imm', rn: entry, offset: 4 } });
-  ctx.emit({ op: 'cmp', rn: sigId, src: ctx.immOperand(ctx.mod.canonicalSig[inst.index!] ?? -1) });
-  ctx.trapIf('ne', 'indirect call type mismatch', inst);
-  const argRegs = passArguments(ctx, sig, inst, inst.args.length - 1);
+  const code = checkedCallTarget(ctx, inst, index, ctx.mod.canonicalSig[inst.index!] ?? -1);
+  const { argRegs, resultArea } = passArguments(ctx, sig, inst, inst.args.length - 1);
   emitCallInst(ctx, { op: 'blx', rm: code }, argRegs, resultPairs(ctx, sig, inst));
+  if (resultArea !== undefined) loadResults(ctx, sig, inst, resultArea);
 };
 
 /** return(v) -> v to r0(:r1); the return (frame.ts turns it into the epilogue). */
 const selectReturn: Rule = (ctx, inst) => {
+  if (ctx.resultPointer !== undefined) {
+    // several results: through the hidden pointer, nothing in registers
+    storeResults(ctx, ctx.resultPointer, inst.args.map((v) => ctx.useRegs(v)));
+    ctx.emit({ op: 'bx', rm: LR }, { isReturn: true });
+    return;
+  }
   const regs = inst.args.length === 0 ? [] : ctx.useRegs(inst.args[0]!);
-  if (inst.args.length > 1) throw new InternalError('thumb2 isel', 'multi-value results are not supported yet');
   regs.forEach((vreg, i) => ctx.copy(i, vreg));
   ctx.emit({ op: 'bx', rm: LR }, { implicitUses: regs.map((_, i) => i), isReturn: true });
 };
@@ -137,10 +127,15 @@ const selectReturn: Rule = (ctx, inst) => {
 /** Entry: parameters from r0-r3 (copies) or the caller's outgoing area (loads). */
 export function selectParameters(ctx: SelectionContext): void {
   const entry = ctx.func.blocks[0]!;
-  const { locations } = assignArguments(ctx.func.sig.params);
+  const { locations } = assignArguments(abiParams(ctx.func.sig));
+  if (returnsInMemory(ctx.func.sig)) {
+    ctx.resultPointer = ctx.newVreg();
+    ctx.copy(ctx.resultPointer, 0);
+  }
+  const shift = locations.length - entry.params.length;
   entry.params.forEach((v, i) => {
     const regs = ctx.defRegs(v);
-    const loc = locations[i]!;
+    const loc = locations[i + shift]!;
     regs.forEach((rd, w) => {
       if (loc.kind === 'regs') ctx.copy(rd, loc.regs[w]!);
       else ctx.emit({ op: 'ldr', rt: rd, addr: { kind: 'imm', rn: SP, offset: 0 } }, { frame: { area: 'incoming', offset: loc.offset + 4 * w } });

@@ -29,6 +29,8 @@ export class SelectionContext {
   private currentIrLabel: Label = 0;
   outgoingArgBytes = 0;
   hasCalls = false;
+  /** A function with several results: the register holding the hidden results pointer. */
+  resultPointer: Reg | undefined;
   /** The block that receives the parameters and falls into the IR entry block. */
   readonly setupLabel: Label;
 
@@ -123,10 +125,10 @@ export class SelectionContext {
     return info.type;
   }
 
-  /** The iconst instruction defining `v`, if any. */
+  /** The constant defining `v` (iconst, or fconst's raw bits), if any. */
   constantOf(v: Value): bigint | undefined {
     const def = this.func.values[v]?.def;
-    if (def?.kind !== 'inst' || def.inst.op !== 'iconst') return undefined;
+    if (def?.kind !== 'inst' || (def.inst.op !== 'iconst' && def.inst.op !== 'fconst')) return undefined;
     return BigInt(def.inst.imm ?? 0);
   }
 
@@ -136,12 +138,12 @@ export class SelectionContext {
     return c === undefined ? undefined : Number(BigInt.asIntN(32, c));
   }
 
-  /** Registers holding `v` as a definition target: one for i32, [lo, hi] for i64. */
+  /** Registers holding `v` as a definition target: one for i32 and f32, [lo, hi] for i64
+   *  and f64 (soft-float: a float lives in core registers as its bits). */
   defRegs(v: Value): Reg[] {
     let regs = this.valueRegs.get(v);
     if (regs === undefined) {
-      const width = this.typeOf(v) === 'i64' ? 2 : this.typeOf(v) === 'i32' ? 1 : 0;
-      if (width === 0) throw new InternalError(STAGE, `type ${this.typeOf(v)} of v${v} is not supported yet`);
+      const width = wordsOfType(this.typeOf(v));
       regs = Array.from({ length: width }, () => this.newVreg());
       this.valueRegs.set(v, regs);
     }
@@ -156,7 +158,7 @@ export class SelectionContext {
   useRegs(v: Value): Reg[] {
     const c = this.constantOf(v);
     if (c === undefined) return this.defRegs(v);
-    if (this.typeOf(v) === 'i64') {
+    if (wordsOfType(this.typeOf(v)) === 2) {
       return [this.materialize(Number(BigInt.asIntN(32, c))), this.materialize(Number(BigInt.asIntN(32, c >> 32n)))];
     }
     return [this.materialize(Number(BigInt.asIntN(32, c)))];
@@ -208,6 +210,11 @@ export class SelectionContext {
     const def = this.func.values[cond]!.def;
     return def.kind === 'inst' ? def.inst : undefined;
   }
+}
+
+/** Core registers (32-bit words) a value of `type` takes. */
+export function wordsOfType(type: Type): 1 | 2 {
+  return type === 'i64' || type === 'f64' ? 2 : 1;
 }
 
 function countUses(f: IrFunction): number[] {

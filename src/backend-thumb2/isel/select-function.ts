@@ -10,12 +10,15 @@ import { branchTargets } from '../inst-registers.js';
 import type { VBlock, VFunction } from '../vcode.js';
 import { ARITH32_RULES } from './arith32.js';
 import { ARITH64_RULES, WIDTH_RULES } from './arith64.js';
+import { BULK_MEMORY_RULES } from './bulk-memory.js';
 import { CALL_RULES, selectParameters } from './calls.js';
 import { COMPARE_RULES } from './compare.js';
 import { byWidth, SelectionContext, type Rule } from './context.js';
 import { CONTROL_RULES } from './control.js';
 import { DIVIDE32_RULES, DIVIDE64_RULES } from './divide.js';
+import { FLOAT_RULES } from './float.js';
 import { MEMORY_RULES } from './memory.js';
+import { TABLE_RULES } from './tables.js';
 
 /** iconst emits nothing: constants are materialised at each use (SelectionContext.useRegs). */
 const selectIconst: Rule = () => {};
@@ -34,8 +37,11 @@ const RULES: Record<Opcode, Rule> = {
   ...widthRules(),
   ...WIDTH_RULES,
   ...COMPARE_RULES,
+  ...FLOAT_RULES,
   ...MEMORY_RULES,
+  ...BULK_MEMORY_RULES,
   ...CALL_RULES,
+  ...TABLE_RULES,
   ...CONTROL_RULES,
 };
 

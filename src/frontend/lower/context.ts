@@ -13,12 +13,12 @@ import { blockById, valueType, type BlockCall, type FunctionBuilder } from '../.
 import type { BlockId, Type, Value } from '../../ir/types.js';
 import type { FunctionBody, Instr, ValType, WasmModule } from '../module.js';
 import type { Construct } from './nesting.js';
-import { asIntType, type IntType } from './signatures.js';
+import { asIrType } from './signatures.js';
 
 /** The IR types of a block type, once every Wasm type in it is known to be supported. */
 export interface IntBlockType {
-  readonly params: readonly IntType[];
-  readonly results: readonly IntType[];
+  readonly params: readonly Type[];
+  readonly results: readonly Type[];
 }
 
 export interface ControlFrame {
@@ -83,10 +83,10 @@ export class FunctionLowering {
     return new InternalError('lower-wasm', `${what} in function ${this.funcIndex} at offset 0x${this.b.srcOffset.toString(16)}`);
   }
 
-  /** The types as IR integer types, or the unsupported error naming `op` and the type. */
-  intTypes(types: readonly ValType[], op: string): IntType[] {
+  /** The types as IR types, or the unsupported error naming `op` and the type. */
+  intTypes(types: readonly ValType[], op: string): Type[] {
     return types.map((t) => {
-      const int = asIntType(t);
+      const int = asIrType(t);
       if (int === undefined) throw this.unsupported(`${op} (${t})`);
       return int;
     });
@@ -148,12 +148,12 @@ export class FunctionLowering {
   }
 
   /** Types a branch to the frame carries: a loop's params, every other frame's results. */
-  labelTypes(f: ControlFrame): readonly IntType[] {
+  labelTypes(f: ControlFrame): readonly Type[] {
     return f.kind === 'loop' ? f.type.params : f.type.results;
   }
 
   /** A block whose params are `labelTypes` then (unless `labelOnly`) every tracked local. */
-  createMergeBlock(labelTypes: readonly IntType[], srcOffset: number, labelOnly = false): BlockId {
+  createMergeBlock(labelTypes: readonly Type[], srcOffset: number, labelOnly = false): BlockId {
     const block = this.b.createBlock(srcOffset);
     for (const t of labelTypes) this.b.addBlockParam(block, t);
     if (!labelOnly) {

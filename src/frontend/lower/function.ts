@@ -14,12 +14,14 @@ import { memoryRules } from './memory.js';
 import { matchConstructs } from './nesting.js';
 import { numericRules } from './numeric.js';
 import { parametricRules } from './parametric.js';
-import { asIntType, irSignature } from './signatures.js';
+import { referenceRules } from './references.js';
+import { floatRules, zeroOf } from './float.js';
+import { asIrType, irSignature } from './signatures.js';
 import { variableRules } from './variables.js';
 
 /** Every lowering rule by Wasm mnemonic. */
 const RULES: ReadonlyMap<string, LowerRule> = new Map(
-  Object.entries({ ...controlRules, ...parametricRules, ...variableRules, ...numericRules, ...memoryRules, ...bulkMemoryRules, ...callRules }),
+  Object.entries({ ...controlRules, ...parametricRules, ...variableRules, ...numericRules, ...floatRules, ...memoryRules, ...bulkMemoryRules, ...referenceRules, ...callRules }),
 );
 
 /** Lowers defined function `funcIndex` (function index space) with body `code`. */
@@ -33,17 +35,17 @@ export function lowerFunction(m: WasmModule, funcIndex: number, name: string, co
   // The entry block's params are the function's params; declared locals start at zero.
   const entry = b.createBlock(code.offset);
   b.switchTo(entry);
-  const params = type.params.map((t) => b.addBlockParam(entry, asIntType(t)!));
+  const params = type.params.map((t) => b.addBlockParam(entry, asIrType(t)!));
   const declared = code.locals.map((t): Value | undefined => {
-    const int = asIntType(t);
-    return int === undefined ? undefined : b.iconst(int, 0);
+    const ir = asIrType(t);
+    return ir === undefined ? undefined : zeroOf(b, ir);
   });
   const constructs = matchConstructs(code.body);
   const ctx = new FunctionLowering(m, funcIndex, code, b, [...type.params, ...code.locals], [...params, ...declared], constructs);
   ctx.enter(entry);
   ctx.control.push({
     kind: 'function',
-    type: { params: [], results: type.results.map((t) => asIntType(t)!) },
+    type: { params: [], results: type.results.map((t) => asIrType(t)!) },
     height: 0,
     construct: constructs.get(-1)!,
     endOffset: code.body[code.body.length - 1]!.offset,
@@ -69,9 +71,8 @@ export function lowerFunction(m: WasmModule, funcIndex: number, name: string, co
 
 /** A function whose own signature uses an unsupported type fails, naming the function. */
 function checkSignature(type: FuncType, funcIndex: number, offset: number): void {
-  const param = type.params.find((t) => asIntType(t) === undefined);
+  const param = type.params.find((t) => asIrType(t) === undefined);
   if (param !== undefined) throw unsupportedIn(funcIndex, offset, `${param} parameter`);
-  if (type.results.length > 1) throw unsupportedIn(funcIndex, offset, `${type.results.length} results`);
-  const result = type.results.find((t) => asIntType(t) === undefined);
+  const result = type.results.find((t) => asIrType(t) === undefined);
   if (result !== undefined) throw unsupportedIn(funcIndex, offset, `${result} result`);
 }

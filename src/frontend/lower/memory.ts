@@ -1,14 +1,14 @@
-// Linear memory instructions: integer loads and stores (bounds-checked in the IR, the
-// width and sign extension in `mem`) and memory.size. memory.grow, bulk memory and float
-// accesses have no rule yet.
+// Linear memory instructions: integer and float loads and stores (bounds-checked in the
+// IR, the width and sign extension in `mem`) and memory.size. memory.grow and bulk memory
+// have no rule yet.
 
 import type { MemAccess } from '../../ir/function.js';
 import type { Instr } from '../module.js';
 import type { LowerRule } from './context.js';
-import type { IntType } from './signatures.js';
+import type { Type } from '../../ir/types.js';
 
 interface Access {
-  readonly type: IntType;
+  readonly type: Type;
   readonly bytes: MemAccess['bytes'];
   readonly signed: boolean;
 }
@@ -27,6 +27,8 @@ const LOADS: Readonly<Record<string, Access>> = {
   'i64.load16_u': { type: 'i64', bytes: 2, signed: false },
   'i64.load32_s': { type: 'i64', bytes: 4, signed: true },
   'i64.load32_u': { type: 'i64', bytes: 4, signed: false },
+  'f32.load': { type: 'f32', bytes: 4, signed: false },
+  'f64.load': { type: 'f64', bytes: 8, signed: false },
 };
 
 /** Stores: Wasm mnemonic -> store of the low `bytes` of the value. */
@@ -38,6 +40,8 @@ const STORES: Readonly<Record<string, MemAccess['bytes']>> = {
   'i64.store8': 1,
   'i64.store16': 2,
   'i64.store32': 4,
+  'f32.store': 4,
+  'f64.store': 8,
 };
 
 function memAccess(ins: Instr, bytes: MemAccess['bytes'], signed: boolean): MemAccess {

@@ -1,6 +1,6 @@
 // Integer numeric instructions (i32 and i64): constants, arithmetic, bit operations,
-// comparisons, width conversions and in-place sign extensions. Float instructions have no
-// rule yet, so the driver reports them as not supported.
+// comparisons, width conversions and in-place sign extensions. Float instructions are in
+// float.ts.
 
 import type { Opcode } from '../../ir/opcodes.js';
 import type { IntCC } from '../../ir/types.js';

@@ -8,7 +8,7 @@ export const parametricRules: Readonly<Record<string, LowerRule>> = {
   'drop': (ctx) => {
     ctx.pop();
   },
-  // select a b c -> select c, a, b (typed select: integer types only for now)
+  // select a b c -> select c, a, b (typed select: numeric types only for now)
   'select': (ctx, ins) => {
     if (ins.types !== undefined) ctx.intTypes(ins.types, 'select');
     const [ifTrue, ifFalse, cond] = ctx.popN(3);

@@ -10,12 +10,19 @@ import type { FuncType, ValType } from '../module.js';
 export type IntType = 'i32' | 'i64';
 
 export function asIntType(t: ValType): IntType | undefined {
+  if (t === 'funcref' || t === 'externref') return 'i32'; // a reference is an i32 (docs/abi.md)
   return t === 'i32' || t === 'i64' ? t : undefined;
+}
+
+/** The value types the lowering supports (numbers: integers and floats), as IR types. */
+export function asIrType(t: ValType): Type | undefined {
+  if (t === 'funcref' || t === 'externref') return 'i32'; // a reference is an i32 (docs/abi.md)
+  return t === 'i32' || t === 'i64' || t === 'f32' || t === 'f64' ? t : undefined;
 }
 
 /** The first value type in `types` that the lowering cannot handle yet, if any. */
 export function firstUnsupported(types: readonly ValType[]): ValType | undefined {
-  return types.find((t) => asIntType(t) === undefined);
+  return types.find((t) => asIrType(t) === undefined);
 }
 
 /**

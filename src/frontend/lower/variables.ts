@@ -3,7 +3,7 @@
 
 import type { Instr } from '../module.js';
 import type { FunctionLowering, LowerRule } from './context.js';
-import { asIntType } from './signatures.js';
+import { asIrType } from './signatures.js';
 
 export const variableRules: Readonly<Record<string, LowerRule>> = {
   // local.get -> push the local's current value
@@ -31,14 +31,13 @@ function readLocal(ctx: FunctionLowering, ins: Instr) {
   return v;
 }
 
-/** The IR type of a defined integer global; imported globals are rejected at module level. */
+/** The IR type of a global, defined or imported (an imported one is read through the exporter's symbol). */
 function globalType(ctx: FunctionLowering, ins: Instr) {
   const index = ins.index!;
-  const imported = ctx.m.imports.filter((i) => i.desc.kind === 'global').length;
-  if (index < imported) throw ctx.unsupported(`${ins.op} of imported global ${index}`);
-  const global = ctx.m.globals[index - imported];
+  const imported = ctx.m.imports.flatMap((i) => (i.desc.kind === 'global' ? [i.desc.type] : []));
+  const global = index < imported.length ? imported[index] : ctx.m.globals[index - imported.length]?.type;
   if (global === undefined) throw ctx.broken(`no global ${index}`);
-  const type = asIntType(global.type.type);
-  if (type === undefined) throw ctx.unsupported(`${ins.op} (${global.type.type})`);
+  const type = asIrType(global.type);
+  if (type === undefined) throw ctx.unsupported(`${ins.op} (${global.type})`);
   return type;
 }

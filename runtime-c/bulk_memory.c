@@ -1,0 +1,105 @@
+/* Bulk memory (docs/abi.md "Bulk memory"): memory.copy, memory.fill, memory.init and
+ * data.drop, called by compiled code.
+ *
+ * Wasm 2.0 checks the whole range before writing anything, so each operation validates
+ * first and returns 0, or 1 when a range is out of bounds without having written a byte.
+ * The compiled code then traps at its own trap site, so the report names the Wasm
+ * function and offset. Addresses are linear-memory offsets; r9 is not needed here. */
+#include "mcu_module.h"
+#include "mcu_runtime.h"
+
+/* Word accesses to bytes that are also accessed as bytes: tell gcc they alias. */
+typedef uint32_t __attribute__((may_alias)) word_t;
+
+#define WORD_MASK 3u
+
+/* [offset, offset + n) lies within the first `limit` bytes, without 32-bit overflow. */
+static int in_range(uint32_t offset, uint32_t n, uint32_t limit) {
+  return n <= limit && offset <= limit - n;
+}
+
+static int word_aligned(const void *p) { return ((uintptr_t)p & WORD_MASK) == 0; }
+
+/* Ascending copy; word by word once both pointers are aligned, if they can both be. */
+static void copy_up(uint8_t *dst, const uint8_t *src, uint32_t n) {
+  if ((((uintptr_t)dst ^ (uintptr_t)src) & WORD_MASK) == 0) {
+    for (; n > 0 && !word_aligned(dst); n--) *dst++ = *src++;
+    word_t *wd = (word_t *)(void *)dst;
+    const word_t *ws = (const word_t *)(const void *)src;
+    for (; n >= 16; n -= 16, wd += 4, ws += 4) {
+      word_t a = ws[0], b = ws[1], c = ws[2], d = ws[3];
+      wd[0] = a;
+      wd[1] = b;
+      wd[2] = c;
+      wd[3] = d;
+    }
+    for (; n >= 4; n -= 4) *wd++ = *ws++;
+    dst = (uint8_t *)wd;
+    src = (const uint8_t *)ws;
+  }
+  for (; n > 0; n--) *dst++ = *src++;
+}
+
+/* Descending copy from the ends, for a destination above an overlapping source. */
+static void copy_down(uint8_t *dst, const uint8_t *src, uint32_t n) {
+  dst += n;
+  src += n;
+  if ((((uintptr_t)dst ^ (uintptr_t)src) & WORD_MASK) == 0) {
+    for (; n > 0 && !word_aligned(dst); n--) *--dst = *--src;
+    word_t *wd = (word_t *)(void *)dst;
+    const word_t *ws = (const word_t *)(const void *)src;
+    for (; n >= 16; n -= 16) {
+      ws -= 4;
+      wd -= 4;
+      word_t a = ws[0], b = ws[1], c = ws[2], d = ws[3];
+      wd[3] = d;
+      wd[2] = c;
+      wd[1] = b;
+      wd[0] = a;
+    }
+    for (; n >= 4; n -= 4) *--wd = *--ws;
+    dst = (uint8_t *)wd;
+    src = (const uint8_t *)ws;
+  }
+  for (; n > 0; n--) *--dst = *--src;
+}
+
+/* memory.copy: as if through a temporary buffer, so overlapping ranges copy correctly. */
+int32_t __mcu_memory_copy(uint32_t dst, uint32_t src, uint32_t n) {
+  uint32_t bound = mcu_memory_bound();
+  if (!in_range(dst, n, bound) || !in_range(src, n, bound)) return 1;
+  if (dst <= src) copy_up(__mcu_linear_memory + dst, __mcu_linear_memory + src, n);
+  else copy_down(__mcu_linear_memory + dst, __mcu_linear_memory + src, n);
+  return 0;
+}
+
+/* memory.fill: n bytes of the low byte of `value`. */
+int32_t __mcu_memory_fill(uint32_t dst, uint32_t value, uint32_t n) {
+  if (!in_range(dst, n, mcu_memory_bound())) return 1;
+  uint8_t *p = __mcu_linear_memory + dst;
+  uint8_t byte = (uint8_t)value;
+  for (; n > 0 && !word_aligned(p); n--) *p++ = byte;
+  word_t pattern = byte * 0x01010101u;
+  word_t *w = (word_t *)(void *)p;
+  for (; n >= 4; n -= 4) *w++ = pattern;
+  p = (uint8_t *)w;
+  for (; n > 0; n--) *p++ = byte;
+  return 0;
+}
+
+/* Bytes memory.init may read from segment `index`: none once dropped (and active
+ * segments are described as empty). Validation guarantees index < n_segments. */
+static uint32_t segment_size(uint32_t index) {
+  const struct mcu_module *m = &__mcu_module;
+  return m->segment_dropped[index] != 0 ? 0 : m->segments[index].size;
+}
+
+/* memory.init: n bytes from offset `src` of data segment `index` to `dst`. */
+int32_t __mcu_memory_init(uint32_t dst, uint32_t src, uint32_t n, uint32_t index) {
+  if (!in_range(src, n, segment_size(index)) || !in_range(dst, n, mcu_memory_bound())) return 1;
+  if (n != 0) copy_up(__mcu_linear_memory + dst, __mcu_module.segments[index].bytes + src, n);
+  return 0;
+}
+
+/* data.drop: the segment reads as empty from now on. */
+void __mcu_data_drop(uint32_t index) { __mcu_module.segment_dropped[index] = 1; }

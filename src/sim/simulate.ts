@@ -1,0 +1,62 @@
+// Runs a linked firmware image on the simulated board and reports what it printed, how
+// it ended and how fast the simulator went.
+
+import { userError } from '../diagnostics/errors.js';
+import type { Board } from '../driver/board.js';
+import { readElfImage } from './elf-image.js';
+import { Machine, type StopReason } from './machine.js';
+
+export interface SimulateOptions {
+  /** Stop after this many instructions (a runaway firmware). */
+  readonly maxInstructions?: number;
+  readonly onConsole?: (text: string) => void;
+  readonly onSemihosting?: (text: string) => void;
+}
+
+export interface SimulateResult {
+  readonly stop: StopReason;
+  /** Console UART output. */
+  readonly output: string;
+  readonly instructions: number;
+  /** Cycles: for now one per instruction (the cycle model comes later). */
+  readonly cycles: number;
+  readonly seconds: number;
+}
+
+export const DEFAULT_MAX_INSTRUCTIONS = 10_000_000_000;
+
+export function simulateElf(elf: Uint8Array, file: string, board: Board, opts: SimulateOptions = {}): SimulateResult {
+  const image = readElfImage(elf, file);
+  let output = '';
+  const decoder = new TextDecoder('latin1');
+  const machine = new Machine(board, image, {
+    onConsole: (bytes) => {
+      const text = decoder.decode(bytes);
+      output += text;
+      opts.onConsole?.(text);
+    },
+    onSemihosting: (bytes) => opts.onSemihosting?.(decoder.decode(bytes)),
+  });
+  const started = process.hrtime.bigint();
+  const stop = machine.run(opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { stop, output, instructions: machine.instructions, cycles: machine.instructions, seconds };
+}
+
+/** A one-line description of a stop that is not an exit, for the user. */
+export function describeStop(stop: StopReason, limit: number): string {
+  const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+  switch (stop.kind) {
+    case 'exit': return `exited with code ${stop.code}`;
+    case 'limit': return `no exit after ${limit} instructions (raise --max-cycles if the program needs longer)`;
+    case 'lockup': return `lockup at pc=${hex(stop.pc)}: ${stop.message}`;
+    case 'sleep': return `the core sleeps (WFI) at pc=${hex(stop.pc)} with no interrupt that could wake it`;
+    case 'error': return `stopped at pc=${hex(stop.pc)}: ${stop.message}`;
+  }
+}
+
+/** The exit code of a finished run, or a UserError saying why there is none. */
+export function exitCodeOf(result: SimulateResult, limit: number, file: string): number {
+  if (result.stop.kind === 'exit') return result.stop.code;
+  throw userError('sim', describeStop(result.stop, limit), { file });
+}

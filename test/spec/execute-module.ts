@@ -1,0 +1,211 @@
+// Runs the firmware-backed parts of a plan: a module with its actions (one firmware, every
+// action in order, traps survived), and modules that must fail to instantiate or to link.
+//
+// When a firmware dies in the middle (a fault that is not a trap, a timeout), the action it
+// was running fails with what the console said, and a fresh firmware carries on with the
+// next action: one crash costs one command, not the rest of the file. The module's state
+// starts over then, so results after a restart say so.
+
+import { readFileSync } from 'node:fs';
+import { exportSymbol, globalSymbol } from '../../src/backend-thumb2/symbols.js';
+import { UserError } from '../../src/diagnostics/errors.js';
+import { decodeModule } from '../../src/frontend/decode.js';
+import { funcTypeOf, importCount, type WasmModule } from '../../src/frontend/module.js';
+import { TRAP_KINDS } from '../../src/ir/types.js';
+import { errorDetail, errorReason, failed, isNotSupported, passed, skipped, type CommandResult } from './command-result.js';
+import type { HarnessCall } from './harness-source.js';
+import {
+  compileSpecModule, globalAlias, runHarnessFirmware, withHarnessEntry,
+  type CallOutcome, type CompiledModule, type FirmwareContext, type HarnessRun,
+} from './module-firmware.js';
+import type { ModuleUnit, PlanItem } from './plan.js';
+import { argumentBits, describeBits, describeValue, isScalarType, matchesExpected, type ScalarType } from './values.js';
+import type { WastCommand } from './wast-script.js';
+
+const REFERENCE_REASON = 'reference-typed argument or result: value representation not in docs/abi.md yet';
+const MULTI_VALUE_REASON = 'multi-value result: no calling convention for several results in docs/abi.md yet';
+const IMPORTED_GLOBAL_REASON = 'get of an imported global: multi-module linking not available';
+const STACK_EXHAUSTED = TRAP_KINDS['call stack exhausted'];
+
+const trapName = (kind: number): string =>
+  Object.entries(TRAP_KINDS).find(([, k]) => k === kind)?.[0] ?? `unknown trap kind ${kind}`;
+
+type CallPlan = { readonly call: HarnessCall; readonly global?: number } | { readonly skip: string } | { readonly fail: string };
+
+function scalarTypes(types: readonly string[]): ScalarType[] | undefined {
+  return types.every(isScalarType) ? (types as ScalarType[]) : undefined;
+}
+
+function planCall(wasm: WasmModule, module: CompiledModule, cmd: WastCommand): CallPlan {
+  const action = cmd.action!;
+  const kind = action.type === 'invoke' ? 'func' : 'global';
+  const exp = wasm.exports.find((e) => e.name === action.field && e.kind === kind);
+  if (exp === undefined) return { fail: `no exported ${kind} named "${action.field}"` };
+  if (action.type === 'get') {
+    const type = wasm.globals[exp.index - importCount(wasm, 'global')]?.type;
+    if (type === undefined) return { skip: IMPORTED_GLOBAL_REASON };
+    if (!isScalarType(type.type)) return { skip: REFERENCE_REASON };
+    return { call: { kind: 'get', symbol: globalAlias(exp.index), type: type.type }, global: exp.index };
+  }
+  const sig = funcTypeOf(wasm, exp.index);
+  const params = scalarTypes(sig.params);
+  const results = scalarTypes(sig.results);
+  if (params === undefined || results === undefined) return { skip: REFERENCE_REASON };
+  if (results.length > 1) return { skip: MULTI_VALUE_REASON };
+  const args = (action.args ?? []).map(argumentBits);
+  const symbol = exportSymbol(module.ir, action.field);
+  return { call: { kind: 'invoke', symbol, params, ...(results[0] !== undefined ? { result: results[0] } : {}), args } };
+}
+
+function describeCall(cmd: WastCommand): string {
+  const a = cmd.action!;
+  const args = a.type === 'invoke' ? `(${(a.args ?? []).map(describeValue).join(', ')})` : '';
+  return `line ${cmd.line}: ${cmd.type} ${a.type === 'get' ? 'get ' : ''}"${a.field}"${args}`;
+}
+
+function fittedNote(ctx: FirmwareContext, run: HarnessRun | undefined): string {
+  const fit = run?.fittedMemory;
+  if (fit === undefined) return '';
+  const kib = (n: number): string => `${Math.floor(n / 1024)} KiB`;
+  return ` (linear memory fitted to ${kib(fit.physicalBytes)} of ${kib(fit.declaredBytes)} on ${ctx.board.name})`;
+}
+
+/** Compare one call's outcome with what its command expects. */
+function judge(ctx: FirmwareContext, file: string, cmd: WastCommand, outcome: CallOutcome, run: HarnessRun, restarted: boolean): CommandResult {
+  const call = describeCall(cmd) + (restarted ? ' [after a firmware restart: module state was reset]' : '');
+  const expected = cmd.expected ?? [];
+  if (cmd.type === 'assert_trap' || cmd.type === 'assert_exhaustion') {
+    const want = cmd.type === 'assert_exhaustion' ? trapName(STACK_EXHAUSTED) : cmd.text ?? '';
+    if (outcome.kind === 'return') return failed(file, cmd, 'returned where a trap was expected', `${call}: expected trap "${want}", got a return`);
+    const got = trapName(outcome.trap);
+    if (want.startsWith(got) || got.startsWith(want)) return passed(file, cmd);
+    return failed(file, cmd, `wrong trap: ${got} for ${want}`, `${call}: expected trap "${want}", got "${got}"`);
+  }
+  if (outcome.kind === 'trap') {
+    const got = trapName(outcome.trap);
+    const note = outcome.trap === TRAP_KINDS['out of bounds memory access'] ? fittedNote(ctx, run) : '';
+    return failed(file, cmd, `unexpected trap: ${got}${note}`, `${call}: expected ${expected.map(describeValue).join(', ') || 'a return'}, got trap "${got}"`);
+  }
+  if (cmd.type === 'action') return passed(file, cmd);
+  const want = expected[0];
+  if (want === undefined) return outcome.bits === undefined ? passed(file, cmd) : failed(file, cmd, 'result where none was expected', call);
+  if (outcome.bits !== undefined && matchesExpected(want, outcome.bits)) return passed(file, cmd);
+  const got = outcome.bits === undefined ? 'no result' : describeBits(want.type, outcome.bits);
+  return failed(file, cmd, 'wrong result', `${call}: expected ${describeValue(want)}, got ${got}`);
+}
+
+function consoleSummary(run: HarnessRun): string {
+  const said = run.otherLines.slice(-3).join(' | ');
+  const how = run.timedOut ? `timed out after ${run.outcomes.size} results` : `exit code ${run.exitCode}`;
+  return `${how}${said !== '' ? `: ${said}` : ''}`;
+}
+
+/**
+ * Why the runtime stopped the firmware, as a grouping reason: its first console line
+ * without addresses and numbers ("fault: HardFault", "error: data segment N ... does not
+ * fit"), and the memory fitting when the board gave less than declared.
+ */
+function deathReason(ctx: FirmwareContext, run: HarnessRun): string {
+  if (run.timedOut) return 'firmware timed out';
+  const line = run.otherLines.find((l) => /^(fault|trap|error):/.test(l));
+  const said = line?.replace(/ at (pc=|wasm offset ).*$/, '').replace(/0x[0-9a-f]+|\b\d+\b/g, 'N');
+  return `firmware died: ${said ?? `exit code ${run.exitCode}`}${fittedNote(ctx, run)}`;
+}
+
+function skipAll(file: string, unit: ModuleUnit, reason: string): CommandResult[] {
+  return [unit.command, ...unit.actions].map((c) => skipped(file, c, reason));
+}
+
+function failAll(file: string, unit: ModuleUnit, reason: string, detail: string): CommandResult[] {
+  return [failed(file, unit.command, reason, detail), ...unit.actions.map((c) => failed(file, c, reason, `${describeCall(c)}: ${detail}`))];
+}
+
+async function compileOrResults(file: string, unit: ModuleUnit, ctx: FirmwareContext): Promise<CompiledModule | CommandResult[]> {
+  try {
+    return await compileSpecModule(unit.wasmPath, ctx.board);
+  } catch (e) {
+    if (isNotSupported(e)) return skipAll(file, unit, errorReason(e));
+    return failAll(file, unit, `valid module not built: ${errorReason(e)}`, errorDetail(e));
+  }
+}
+
+/** Run `unit` (a module and its actions) on firmware; one result per command. */
+export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: ModuleUnit): Promise<CommandResult[]> {
+  if (unit.skipReason !== undefined) return skipAll(file, unit, unit.skipReason);
+  const compiled = await compileOrResults(file, unit, ctx);
+  if (Array.isArray(compiled)) return compiled;
+  const wasm = decodeModule(readFileSync(unit.wasmPath));
+
+  const results = new Map<WastCommand, CommandResult>();
+  const calls: HarnessCall[] = [];
+  const callCommands: WastCommand[] = [];
+  const globals = new Map<number, string>();
+  for (const cmd of unit.actions) {
+    const plan = planCall(wasm, compiled, cmd);
+    if ('skip' in plan) results.set(cmd, skipped(file, cmd, plan.skip));
+    else if ('fail' in plan) results.set(cmd, failed(file, cmd, plan.fail, describeCall(cmd)));
+    else {
+      calls.push(plan.call);
+      callCommands.push(cmd);
+      if (plan.global !== undefined) globals.set(plan.global, globalSymbol(compiled.ir, plan.global));
+    }
+  }
+  const patched = withHarnessEntry(compiled.object, globals);
+
+  let moduleResult: CommandResult | undefined;
+  let first = 0;
+  do {
+    let run: HarnessRun;
+    try {
+      run = await runHarnessFirmware(ctx, compiled, patched, calls, first);
+    } catch (e) {
+      if (isNotSupported(e)) return skipAll(file, unit, errorReason(e));
+      const reason = e instanceof UserError ? `link failed: ${errorReason(e)}` : `harness failed: ${errorReason(e)}`;
+      return failAll(file, unit, reason, errorDetail(e));
+    }
+    if (!run.ready) {
+      if (first === 0) return failAll(file, unit, `instantiation failed: ${deathReason(ctx, run)}`, consoleSummary(run));
+      // A restart that no longer instantiates: nothing more can run.
+      callCommands.slice(first).forEach((c) => results.set(c, failed(file, c, deathReason(ctx, run), consoleSummary(run))));
+      break;
+    }
+    moduleResult ??= passed(file, unit.command);
+    for (const [index, outcome] of run.outcomes) {
+      results.set(callCommands[index]!, judge(ctx, file, callCommands[index]!, outcome, run, first > 0));
+    }
+    if (run.ended) break;
+    let dead = first;
+    while (run.outcomes.has(dead)) dead++;
+    if (dead >= calls.length) break;
+    results.set(callCommands[dead]!, failed(file, callCommands[dead]!, deathReason(ctx, run), `${describeCall(callCommands[dead]!)}: ${consoleSummary(run)}`));
+    first = dead + 1;
+  } while (first < calls.length);
+  return [moduleResult ?? passed(file, unit.command), ...unit.actions.map((c) => results.get(c)!)];
+}
+
+/** assert_uninstantiable / assert_unlinkable: the module must be refused before any call. */
+export async function runMustFail(ctx: FirmwareContext, file: string, item: Extract<PlanItem, { kind: 'must-fail' }>): Promise<CommandResult> {
+  const cmd = item.command;
+  if (item.skipReason !== undefined) return skipped(file, cmd, item.skipReason);
+  const refusedAtBuild = (e: unknown): CommandResult => {
+    if (isNotSupported(e)) return skipped(file, cmd, errorReason(e));
+    // A valid module refused as malformed/invalid is our bug; anything else is a refusal.
+    if (e instanceof UserError && e.code !== 'malformed' && e.code !== 'invalid') return passed(file, cmd);
+    return failed(file, cmd, `refused for another reason: ${errorReason(e)}`, errorDetail(e));
+  };
+  let compiled: CompiledModule;
+  try {
+    compiled = await compileSpecModule(item.wasmPath, ctx.board);
+  } catch (e) {
+    return refusedAtBuild(e);
+  }
+  let run: HarnessRun;
+  try {
+    run = await runHarnessFirmware(ctx, compiled, withHarnessEntry(compiled.object, new Map()), [], 0);
+  } catch (e) {
+    return refusedAtBuild(e);
+  }
+  if (cmd.type === 'assert_unlinkable') return failed(file, cmd, 'linked where a link error was expected', `expected "${cmd.text}"`);
+  if (run.ready) return failed(file, cmd, 'instantiated where start-up should fail', `expected "${cmd.text}"`);
+  return run.exitCode !== 0 ? passed(file, cmd) : failed(file, cmd, 'start-up ended with exit code 0 before the harness', consoleSummary(run));
+}

@@ -1,0 +1,197 @@
+// The C harness that runs one module's commands on the device, in order. It is the
+// module's entry (module-firmware.ts points the descriptor's entry at spec_harness_main),
+// so runtime-c has set up memory, data segments and the start function before it runs.
+//
+// Each call is a row of a table (shape, target, first argument); a switch per shape casts
+// the target to its AAPCS prototype and makes the call. Float arguments and results cross
+// as raw bits through unions, so no float arithmetic ever touches them (NaN payloads
+// survive). runtime-c's trap hook (docs/abi.md, "Trap hook") sends a trap back to the
+// setjmp taken before the call, so the next call still runs.
+//
+// Console protocol, one line each:
+//   spec:ready             the module is instantiated (start function done)
+//   spec:<i> = [<hex>]     call i returned (with its result's raw bits)
+//   spec:<i> ! <kind>      call i trapped with that trap kind (docs/abi.md)
+//   spec:end               every call ran
+
+import { bitWidth, type ScalarType } from './values.js';
+
+export type HarnessCall =
+  | {
+      readonly kind: 'invoke';
+      /** The export's function symbol (docs/abi.md: `<prefix>_<name>`). */
+      readonly symbol: string;
+      readonly params: readonly ScalarType[];
+      /** At most one result: AAPCS returns one value in r0 or r0:r1. */
+      readonly result?: ScalarType;
+      readonly args: readonly bigint[];
+    }
+  | {
+      readonly kind: 'get';
+      /** A global symbol aliasing the exported global's storage. */
+      readonly symbol: string;
+      readonly type: ScalarType;
+    };
+
+export const HARNESS_ENTRY = 'spec_harness_main';
+
+const C_TYPES: Record<ScalarType, string> = { i32: 'uint32_t', i64: 'uint64_t', f32: 'float', f64: 'double' };
+
+function shapeKey(call: HarnessCall): string {
+  return call.kind === 'get' ? `get:${call.type}` : `invoke:${call.params.join(',')}->${call.result ?? ''}`;
+}
+
+/** C expression turning raw argument bits `spec_args[a + j]` into a `type` argument. */
+function argumentExpr(type: ScalarType, j: number): string {
+  const raw = `spec_args[c->first_arg + ${j}]`;
+  switch (type) {
+    case 'i32': return `(uint32_t)${raw}`;
+    case 'i64': return raw;
+    case 'f32': return `spec_f32((uint32_t)${raw})`;
+    case 'f64': return `spec_f64(${raw})`;
+  }
+}
+
+/** C expression giving the raw bits of a `type` value `v` as uint64_t. */
+function resultBitsExpr(type: ScalarType, v: string): string {
+  switch (type) {
+    case 'i32': return `(uint64_t)${v}`;
+    case 'i64': return v;
+    case 'f32': return `(uint64_t)spec_f32_bits(${v})`;
+    case 'f64': return `spec_f64_bits(${v})`;
+  }
+}
+
+function shapeCase(index: number, call: HarnessCall): string {
+  if (call.kind === 'get') {
+    const read = bitWidth(call.type) === 32
+      ? '(uint64_t)*(const volatile uint32_t *)target'
+      : '((uint64_t)((const volatile uint32_t *)target)[1] << 32) | ((const volatile uint32_t *)target)[0]';
+    return `  case ${index}: spec_put_result(i, ${read}); return;`;
+  }
+  const ret = call.result === undefined ? 'void' : C_TYPES[call.result];
+  const proto = `${ret} (*)(${call.params.map((t) => C_TYPES[t]).join(', ') || 'void'})`;
+  const invocation = `((${proto})target)(${call.params.map((t, j) => argumentExpr(t, j)).join(', ')})`;
+  if (call.result === undefined) return `  case ${index}: ${invocation}; spec_put_done(i); return;`;
+  return `  case ${index}: { ${ret} r = ${invocation}; spec_put_result(i, ${resultBitsExpr(call.result, 'r')}); return; }`;
+}
+
+const PRELUDE = String.raw`#include <stdint.h>
+#include "mcu_runtime.h"
+#include "trap.h"
+
+/* setjmp of our own (no libc in the firmware): saves sp, r4-r11, lr. */
+typedef uint32_t spec_jmp_buf[10];
+__attribute__((naked, returns_twice, noinline)) static int spec_setjmp(spec_jmp_buf buf) {
+  (void)buf;
+  __asm__ volatile("mov r1, sp\n\tstmia r0, {r1, r4-r11, lr}\n\tmovs r0, #0\n\tbx lr\n");
+}
+
+__attribute__((used)) static spec_jmp_buf spec_recover;
+static volatile unsigned spec_armed, spec_trap_kind;
+
+/* Where a trapped call resumes: the longjmp to spec_recover, with no stack use of its own
+ * (the trapping code's stack may be exhausted). setjmp then returns 1. */
+__attribute__((naked, noinline)) static void spec_resume(void) {
+  __asm__ volatile(
+      "movw r0, #:lower16:spec_recover\n\tmovt r0, #:upper16:spec_recover\n\t"
+      "ldmia r0, {r1, r4-r11, lr}\n\tmov sp, r1\n\tmovs r0, #1\n\tbx lr\n");
+}
+
+/* runtime-c's fault handler asks us first (docs/abi.md, "Trap hook"). Outside a call
+ * (start function, data segments) traps are reported and end the firmware as usual. */
+mcu_trap_resume_fn mcu_trap_hook(unsigned kind) {
+  if (!spec_armed) return 0;
+  spec_armed = 0;
+  spec_trap_kind = kind;
+  return spec_resume;
+}
+
+typedef union { uint32_t u; float f; } spec_u32f;
+typedef union { uint64_t u; double f; } spec_u64f;
+static inline float spec_f32(uint32_t u) { spec_u32f x; x.u = u; return x.f; }
+static inline double spec_f64(uint64_t u) { spec_u64f x; x.u = u; return x.f; }
+static inline uint32_t spec_f32_bits(float f) { spec_u32f x; x.f = f; return x.u; }
+static inline uint64_t spec_f64_bits(double f) { spec_u64f x; x.f = f; return x.u; }
+
+static void spec_put_hex(uint64_t v) {
+  char b[17];
+  int n = 16;
+  b[16] = 0;
+  do { b[--n] = "0123456789abcdef"[v & 15u]; v >>= 4; } while (v != 0);
+  mcu_console_puts(b + n);
+}
+static void spec_put_index(uint32_t i) { mcu_console_puts("spec:"); mcu_console_put_dec(i); }
+static inline void spec_put_done(uint32_t i) { spec_put_index(i); mcu_console_puts(" =\n"); }
+static inline void spec_put_result(uint32_t i, uint64_t bits) {
+  spec_put_index(i); mcu_console_puts(" = "); spec_put_hex(bits); mcu_console_putc('\n');
+}
+static void spec_put_trap(uint32_t i, unsigned kind) {
+  spec_put_index(i); mcu_console_puts(" ! "); mcu_console_put_dec(kind); mcu_console_putc('\n');
+}
+
+typedef struct { uint16_t shape, target; uint32_t first_arg; } spec_call;
+`;
+
+const ENTRY = String.raw`
+void ${HARNESS_ENTRY}(void) {
+  mcu_console_puts("spec:ready\n");
+  for (volatile uint32_t i = SPEC_FIRST; i < SPEC_CALLS; i++) {
+    spec_armed = 1;
+    if (spec_setjmp(spec_recover) == 0) {
+      spec_run(&spec_calls[i], i);
+      spec_armed = 0;
+    } else {
+      spec_put_trap(i, spec_trap_kind);
+    }
+  }
+  mcu_console_puts("spec:end\n");
+}
+`;
+
+/** The harness's C source for `calls`; the first call it makes is `firstCall`. */
+export function harnessSource(calls: readonly HarnessCall[], firstCall = 0): string {
+  const shapes: HarnessCall[] = [];
+  const shapeIndex = new Map<string, number>();
+  const symbols: string[] = [];
+  const symbolIndex = new Map<string, number>();
+  const args: bigint[] = [];
+  const rows: string[] = [];
+  for (const call of calls) {
+    const key = shapeKey(call);
+    if (!shapeIndex.has(key)) {
+      shapeIndex.set(key, shapes.length);
+      shapes.push(call);
+    }
+    if (!symbolIndex.has(call.symbol)) {
+      symbolIndex.set(call.symbol, symbols.length);
+      symbols.push(call.symbol);
+    }
+    rows.push(`  { ${shapeIndex.get(key)}, ${symbolIndex.get(call.symbol)}, ${args.length} },`);
+    if (call.kind === 'invoke') args.push(...call.args.map((a) => BigInt.asUintN(64, a)));
+  }
+  const declarations = symbols.map((s) => {
+    const isGlobal = calls.some((c) => c.symbol === s && c.kind === 'get');
+    return isGlobal ? `extern uint32_t ${s}[];` : `extern void ${s}(void);`;
+  });
+  return [
+    PRELUDE,
+    `#define SPEC_FIRST ${firstCall}u`,
+    `#define SPEC_CALLS ${calls.length}u`,
+    ...declarations,
+    `static const void *const spec_targets[] __attribute__((unused)) = { ${symbols.map((s) => `(const void *)${s}`).join(', ') || '0'} };`,
+    `static const uint64_t spec_args[] __attribute__((unused)) = { ${args.map((a) => `0x${a.toString(16)}ull`).join(', ') || '0'} };`,
+    'static const spec_call spec_calls[] = {',
+    ...rows,
+    '  { 0, 0, 0 } /* sentinel: keeps the array non-empty */',
+    '};',
+    'static void spec_run(const spec_call *c, uint32_t i) {',
+    '  const void *target = spec_targets[c->target];',
+    '  switch (c->shape) {',
+    ...shapes.map((call, i) => shapeCase(i, call)),
+    '  default: (void)target; (void)i; return;',
+    '  }',
+    '}',
+    ENTRY,
+  ].join('\n');
+}
