@@ -10,7 +10,7 @@ import { UserError } from '../src/diagnostics/errors.js';
 import { baseFunctionName, definedFunctionNames, readFunctionSymbols, type FunctionSymbol } from './elf-symbols.js';
 import { runCounted } from './insn-count.js';
 import { buildMcuAot, functionIndex, mcuAotFunctionSymbol } from './mcu-aot-build.js';
-import { buildNative, type NativeOpt } from './native-build.js';
+import { buildNative, compileArm, type NativeOpt } from './native-build.js';
 import type { BenchProgram } from './programs.js';
 import { buildWasm2c, wasm2cFunctionName } from './wasm2c-build.js';
 import { buildWasmModule, type WasmModule } from './wasm-build.js';
@@ -144,6 +144,18 @@ export async function benchmarkProgram(program: BenchProgram, board: Board, opts
   };
   await attempt('native-O2', native('-O2'));
   await attempt('native-Os', native('-Os'));
+
+  if (ownNames.size === 0) {
+    // No native build ran (or none compiled): name the program's functions from its objects alone.
+    try {
+      const objects = await compileArm(board, {
+        tag: 'own', sources: program.ownSources, includeDirs: program.includeDirs, defines: program.defines, opt: '-O2',
+      }, folder('own-names'));
+      for (const n of await definedFunctionNames(objects)) ownNames.add(n);
+    } catch {
+      // The configurations below report the build problem themselves.
+    }
+  }
 
   let module: WasmModule | undefined;
   let moduleError: string | undefined;

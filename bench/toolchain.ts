@@ -10,8 +10,10 @@ export const ARM_NM = 'arm-none-eabi-nm';
 export const HOST_GCC = 'gcc';
 export const CLANG = 'clang-14';
 export const WASM_LD = 'wasm-ld-14';
-export const WASM2C = 'wasm2c';
-export const WASM_OBJDUMP = 'wasm-objdump';
+// Debian's wabt by absolute path: npm scripts and vitest put node_modules/.bin first on
+// PATH, and the npm `wabt` package installs its own (newer, incompatible) wasm2c there.
+export const WASM2C = '/usr/bin/wasm2c';
+export const WASM_OBJDUMP = '/usr/bin/wasm-objdump';
 export const QEMU = 'qemu-system-arm';
 
 export class ToolFailure extends Error {

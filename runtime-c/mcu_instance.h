@@ -4,8 +4,8 @@
  * glue object lists them, in instantiation order, in __mcu_instances. The entry module's
  * descriptor is __mcu_module as in a single-module build (startup.c sets up its memory
  * and calls its start and entry); modules.c instantiates the others before the entry's
- * start function runs. A single-module build defines no list: the weak defaults in
- * modules.c make it empty. */
+ * start function runs. A single-module build defines no list: modules.c references it
+ * weakly, so it is empty there. */
 #ifndef MCU_INSTANCE_H
 #define MCU_INSTANCE_H
 
@@ -24,10 +24,6 @@ struct mcu_instance {
   uint32_t n_table_inits; const struct mcu_table_init *table_inits;
   uint32_t reserved;
 };
-
-/* Defined by the glue object of a multi-module build. */
-extern const struct mcu_instance *const __mcu_instances[];
-extern const uint32_t __mcu_instance_count;
 
 /* Instantiates every module but the entry (memory, data segments, table initialisers,
  * start function, in order), then applies the entry's table initialisers. */

@@ -6,9 +6,14 @@
 
 #define WASM_PAGE_SHIFT 16u
 
-/* A single-module build has no glue object: an empty list. */
-__attribute__((weak)) const struct mcu_instance *const __mcu_instances[1] = {0};
-__attribute__((weak)) const uint32_t __mcu_instance_count = 0;
+/* A single-module build has no glue object: weak references, 0 when nothing defines them
+ * (a weak *definition* here would let gcc fold its value into the loops). */
+extern const struct mcu_instance *const __mcu_instances[] __attribute__((weak));
+extern const uint32_t __mcu_instance_count __attribute__((weak));
+
+static uint32_t instance_count(void) {
+  return &__mcu_instance_count == 0 ? 0 : __mcu_instance_count;
+}
 
 struct table_header { uint32_t size; uint32_t capacity; uint32_t elements[]; };
 
@@ -52,7 +57,7 @@ static void apply_table_inits(const struct mcu_instance *inst) {
 }
 
 void mcu_modules_instantiate(void) {
-  for (uint32_t i = 0; i < __mcu_instance_count; i++) {
+  for (uint32_t i = 0; i < instance_count(); i++) {
     const struct mcu_instance *inst = __mcu_instances[i];
     if (inst->module == &__mcu_module) continue;
     if (inst->memory_reserved != 0) init_own_memory(inst);
@@ -61,13 +66,13 @@ void mcu_modules_instantiate(void) {
     /* Its start pointer is its veneer when it has a memory: r9 is switched there. */
     if (inst->module->start != 0) inst->module->start();
   }
-  for (uint32_t i = 0; i < __mcu_instance_count; i++) {
+  for (uint32_t i = 0; i < instance_count(); i++) {
     if (__mcu_instances[i]->module == &__mcu_module) apply_table_inits(__mcu_instances[i]);
   }
 }
 
 const struct mcu_trap_site *mcu_modules_find_trap_site(uint32_t pc) {
-  for (uint32_t i = 0; i < __mcu_instance_count; i++) {
+  for (uint32_t i = 0; i < instance_count(); i++) {
     const struct mcu_module *m = __mcu_instances[i]->module;
     uint32_t lo = 0, hi = m->n_traps;
     while (lo < hi) {

@@ -32,7 +32,8 @@ export function formatDecoded(inst: DecodedInst, address: number, itCond?: Cond)
       case 's': return setsFlags ? 's' : '';
       case 'c': return encoding.mnemonic === 'it' || cond === undefined || cond === 'al' ? '' : cond;
       case 'q': return BOTH_SIZES.has(encoding.mnemonic) ? (encoding.size === 16 ? '.n' : '.w') : '';
-      case 'mem': return formatAddress(ops);
+      // [rn, #0] as [rn]: the exclusives accept no other spelling.
+      case 'mem': return formatAddress(ops).replace(/, #0\]$/, ']');
       case 'shift': return formatShift(ops.shift);
       case 'regs': return `{${(ops.regs ?? []).map(regName).join(', ')}}`;
       case 'offset': return `0x${((address + 4 + (ops.offset ?? 0)) >>> 0).toString(16)}`;

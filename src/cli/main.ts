@@ -8,6 +8,8 @@ import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettin
 import { formatSizeReport, sizeOfFirmware } from '../driver/size.js';
 import { parseOptLevel, type OptLevel } from '../frontend/source-options.js';
 import { run } from '../driver/run.js';
+import { sim } from '../driver/sim.js';
+import { exitCodeOf, formatSimStats } from '../sim/simulate.js';
 import { DEFAULT_INIT_BOARD, initProject, parseInitLanguage } from '../driver/init.js';
 
 const EXIT_USER_ERROR = 1;
@@ -30,6 +32,12 @@ function parseOpt(text: string): OptLevel {
 function parseSeconds(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`'${text}' is not a positive number of seconds`);
+  return n;
+}
+
+function parseCount(text: string): number {
+  const n = Number(text.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`'${text}' is not a positive whole number`);
   return n;
 }
 
@@ -141,6 +149,24 @@ program
     const report = await sizeOfFirmware(firmware, module, source);
     process.stdout.write(formatSizeReport(firmware, report, flags.functions));
   });
+
+compileOptions(
+  program
+    .command('sim')
+    .description('run the firmware (.elf, or a .wasm/.wat built first) in the host simulator; exits with its exit code')
+    .argument('<input>', 'firmware .elf, or module: .wasm or .wat')
+    .option('--max-cycles <n>', 'stop a firmware that has not exited after this many cycles', parseCount)
+    .option('--stats', 'print instructions, cycles and simulator speed to stderr'),
+).action(async (input: string, flags: CompileFlags & { maxCycles?: number; stats?: boolean }) => {
+  const { result, limit } = await sim({
+    ...commonBuildOptions(input, flags, '.elf'), // a .wasm/.wat builds into a temporary folder
+    ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
+    onOutput: (chunk) => void process.stdout.write(chunk),
+    onSemihosting: (chunk) => void process.stderr.write(chunk),
+  });
+  if (flags.stats === true) log(formatSimStats(result));
+  process.exitCode = exitCodeOf(result, limit, input);
+});
 
 program
   .command('boards')

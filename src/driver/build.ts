@@ -17,7 +17,7 @@ import { readArchive } from '../elf/archive.js';
 import type { ObjectFile } from '../elf/object.js';
 import { readObject } from '../elf/read-object.js';
 import { writeObject } from '../elf/write-object.js';
-import { link, type LinkResult } from '../linker/link.js';
+import { link, type LinkOptions, type LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
 import { writeFileAtomic } from './output.js';
 import { buildRuntime } from './runtime.js';
@@ -108,7 +108,6 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
   const runtime = await buildRuntime(opts.board);
   const runtimeObjects = runtime.objects.map((path) => readObject(readFileSync(path), path));
   const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
-  const declaredBytes = (ir.memory?.minPages ?? 0) * WASM_PAGE;
   const result = link(
     { objects: [object, ...runtimeObjects], archives: [{ name: runtime.libgcc, members: libgcc.members }] },
     {
@@ -118,9 +117,7 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
       entry: 'Reset_Handler',
       vectorSection: '.vectors',
       gcSections: true,
-      ...(ir.memory !== undefined
-        ? { linearMemory: { declaredBytes, maximumBytes: growableBytes(ir.memory), ...(opts.memory !== undefined ? { physicalBytes: opts.memory } : {}) } }
-        : {}),
+      ...(ir.memory !== undefined ? { linearMemory: linearMemoryRequest(ir.memory, opts.memory) } : {}),
     },
   );
   const mem = result.linearMemory;
@@ -134,9 +131,15 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
   return result;
 }
 
-/** The size memory.grow may reach: the declared maximum, else the Wasm limit of 65536 pages. */
-function growableBytes(memory: NonNullable<IrModule['memory']>): number {
-  return Math.min(memory.maxPages ?? WASM_MAX_PAGES, WASM_MAX_PAGES) * WASM_PAGE;
+/** What the linker is asked for a module's memory: the declared (initial) size, the size
+ *  memory.grow may reach (the declared maximum, else the Wasm limit of 65536 pages) and the
+ *  physical size when --memory sets it. Every firmware link uses this one policy. */
+export function linearMemoryRequest(memory: NonNullable<IrModule['memory']>, physicalBytes?: number): NonNullable<LinkOptions['linearMemory']> {
+  return {
+    declaredBytes: memory.minPages * WASM_PAGE,
+    maximumBytes: Math.min(memory.maxPages ?? WASM_MAX_PAGES, WASM_MAX_PAGES) * WASM_PAGE,
+    ...(physicalBytes !== undefined ? { physicalBytes } : {}),
+  };
 }
 
 function defaultOutput(input: string, emit: EmitKind): string {

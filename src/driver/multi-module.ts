@@ -5,8 +5,9 @@
 //
 // Memories: the entry module's memory (defined, or imported from another module) is the
 // primary one, at __mcu_linear_memory, fitted to the board as in a single-module build.
-// Every other defined memory gets its declared initial size in .bss (memory.grow on it
-// cannot go beyond that). Modules are instantiated in list order; the entry runs last.
+// Every other defined memory gets its declared initial size in .bss, or `moduleMemory`
+// bytes (memory.grow on it cannot go beyond that). Modules are instantiated in list order;
+// the entry's start and entry functions run last.
 
 import { readFileSync } from 'node:fs';
 import { compileModule } from '../backend-thumb2/compile.js';
@@ -40,6 +41,9 @@ export interface FirmwareOptions {
   readonly entry?: string;
   /** Physical size of the primary linear memory in bytes (--memory). */
   readonly memory?: number;
+  /** Bytes reserved for each other memory a module defines; default its declared initial
+   *  size. Smaller is like --memory: accesses beyond it trap as out of bounds. */
+  readonly moduleMemory?: number;
   /** Elements a RAM table may grow beyond its minimum (docs/abi.md); default 64. */
   readonly tableGrowth?: number;
   /** More objects to link (C implementations of imports, e.g. the spectest printers). */
@@ -120,7 +124,7 @@ export function compileFirmwareModules(inputs: readonly FirmwareModuleInput[], o
     for (const f of ir.bodies) runPipeline(f, { disable: [], dumpAfter: [], verify: opts.verify ?? true, dump: () => {} });
     irs.push(ir);
     const ownsMemory = ir.memory !== undefined && ir.memory.import === undefined;
-    const ownMemoryBytes = ownsMemory && i !== primaryOwner ? ir.memory!.minPages * WASM_PAGE : undefined;
+    const ownMemoryBytes = ownsMemory && i !== primaryOwner ? Math.min(ir.memory!.minPages * WASM_PAGE, opts.moduleMemory ?? Infinity) : undefined;
     return compileModule(ir, { multiModule: { entry: i === entry, ...(ownMemoryBytes !== undefined && { ownMemoryBytes }) }, objectName: `${prefixes[i]}.o` });
   });
   return { objects, prefixes, ...(primaryOwner !== undefined && { primary: irs[primaryOwner]!.memory }) };

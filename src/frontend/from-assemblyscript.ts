@@ -13,6 +13,7 @@
 // `wasi_snapshot_preview1.fd_write` with `@external` (the `mcu-aot init --lang assemblyscript`
 // scaffold shows how).
 
+import { basename, dirname } from 'node:path';
 import { userError } from '../diagnostics/errors.js';
 import { compileFailure, type OptLevel, type SourceOptions } from './source-options.js';
 
@@ -36,8 +37,12 @@ export function ascLevels(level: OptLevel | undefined): { optimizeLevel: number;
 
 export function ascArguments(file: string, options: SourceOptions): string[] {
   const { optimizeLevel, shrinkLevel } = ascLevels(options.optLevel);
+  // Compiling from the file's own folder keeps the paths baked into abort messages short
+  // and independent of where the build was started.
   return [
-    file,
+    basename(file),
+    '--baseDir',
+    dirname(file),
     '--outFile',
     OUTPUT_NAME,
     '--runtime',

@@ -60,3 +60,13 @@ export function exitCodeOf(result: SimulateResult, limit: number, file: string):
   if (result.stop.kind === 'exit') return result.stop.code;
   throw userError('sim', describeStop(result.stop, limit), { file });
 }
+
+/** The --stats lines: instructions, cycles (one per instruction for now) and speed. */
+export function formatSimStats(result: SimulateResult): string {
+  const mips = result.seconds > 0 ? result.instructions / result.seconds / 1e6 : 0;
+  return [
+    `instructions: ${result.instructions}`,
+    `cycles: ${result.cycles} (one per instruction)`,
+    `simulator speed: ${mips.toFixed(1)} MIPS (${result.seconds.toFixed(3)} s)`,
+  ].join('\n');
+}

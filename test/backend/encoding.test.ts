@@ -95,7 +95,8 @@ describe('Thumb-2 encoder and printer against arm-none-eabi-as and objdump', () 
   it('covers every row of the encoding table', () => {
     const used = new Set(assembled.map((a) => selectEncoding(a.entry.inst, a.entry.ctx).encoding));
     // NOP.W is never the shortest NOP; it is in the table for the decoder.
-    const unused = ENCODINGS.filter((row) => !used.has(row) && !(row.mnemonic === 'nop' && row.size === 32));
+    // Decode-only rows (what gcc emits for runtime-c and libgcc) have their own round trip in test/sim/decoder.test.ts.
+    const unused = ENCODINGS.filter((row) => !used.has(row) && !(row.mnemonic === 'nop' && row.size === 32) && row.decodeOnly !== true);
     expect(unused.map((row) => `${row.mnemonic} ${row.name}`)).toEqual([]);
     expect(assembled.length).toBeGreaterThan(3000);
   });

@@ -83,6 +83,16 @@ describe('mcu-aot.toml', () => {
     expect(symbolValue(elf, '__mcu_linear_memory_end') - symbolValue(elf, '__mcu_linear_memory')).toBe(16384);
   });
 
+  it('size reads the project\'s firmware and agrees with arm-none-eabi-size', async () => {
+    const dir = project('sized', 'board = "lm3s6965"\ninput = "src/app.wat"\noutput_dir = "out"\n');
+    expect((await runCli(['build'], { cwd: dir })).exitCode).toBe(0);
+    const result = await runCli(['size', '-n', '100'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    const [text, data, bss] = execFileSync('arm-none-eabi-size', [join(dir, 'out', 'app.elf')], { encoding: 'utf8' }).split('\n')[1]!.trim().split(/\s+/).map(Number);
+    expect(result.stdout).toContain(`flash ${text! + data!} bytes (text ${text} + data ${data}), RAM ${data! + bss!} bytes static (data ${data} + bss ${bss})`);
+    expect(result.stdout).toMatch(/^\s+\d+\s+_start\s+\[wasm\$f0, wasm__start\]$/m); // named from the project's input
+  });
+
   it('flags override the config', async () => {
     const dir = project('overridden', 'board = "lm3s6965"\ninput = "src/app.wat"\noutput_dir = "out"\nstack_size = "4K"\n');
     const result = await runCli(['build', '--board', 'mps2-an385', '--stack-size', '2K', '-o', 'x.elf'], { cwd: dir });

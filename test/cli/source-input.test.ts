@@ -78,7 +78,8 @@ describe('AssemblyScript input', () => {
     const bad = write('bad.ts', 'export function _start(): void {\n  let x: i32 = "text";\n}\n');
     const result = await runCli(['build', bad, '--board', 'lm3s6965']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/bad\.ts:2:16/);
+    expect(result.stderr).toMatch(/ERROR TS2322: Type '~lib\/string\/String' is not assignable to type 'i32'/);
+    expect(result.stderr).toMatch(/in bad\.ts\(2,16\)/);
     expect(result.stderr).toMatch(/^error\[compile\]: source does not compile: the AssemblyScript compiler reported errors/m);
   });
 });

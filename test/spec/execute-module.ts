@@ -23,7 +23,6 @@ import { argumentBits, describeBits, describeValue, isScalarType, matchesExpecte
 import type { WastCommand } from './wast-script.js';
 
 const REFERENCE_REASON = 'reference-typed argument or result: value representation not in docs/abi.md yet';
-const MULTI_VALUE_REASON = 'multi-value result: no calling convention for several results in docs/abi.md yet';
 const IMPORTED_GLOBAL_REASON = 'get of an imported global: multi-module linking not available';
 const STACK_EXHAUSTED = TRAP_KINDS['call stack exhausted'];
 
@@ -51,10 +50,9 @@ function planCall(wasm: WasmModule, module: CompiledModule, cmd: WastCommand): C
   const params = scalarTypes(sig.params);
   const results = scalarTypes(sig.results);
   if (params === undefined || results === undefined) return { skip: REFERENCE_REASON };
-  if (results.length > 1) return { skip: MULTI_VALUE_REASON };
   const args = (action.args ?? []).map(argumentBits);
   const symbol = exportSymbol(module.ir, action.field);
-  return { call: { kind: 'invoke', symbol, params, ...(results[0] !== undefined ? { result: results[0] } : {}), args } };
+  return { call: { kind: 'invoke', symbol, params, results, args } };
 }
 
 function describeCall(cmd: WastCommand): string {
@@ -87,11 +85,17 @@ function judge(ctx: FirmwareContext, file: string, cmd: WastCommand, outcome: Ca
     return failed(file, cmd, `unexpected trap: ${got}${note}`, `${call}: expected ${expected.map(describeValue).join(', ') || 'a return'}, got trap "${got}"`);
   }
   if (cmd.type === 'action') return passed(file, cmd);
-  const want = expected[0];
-  if (want === undefined) return outcome.bits === undefined ? passed(file, cmd) : failed(file, cmd, 'result where none was expected', call);
-  if (outcome.bits !== undefined && matchesExpected(want, outcome.bits)) return passed(file, cmd);
-  const got = outcome.bits === undefined ? 'no result' : describeBits(want.type, outcome.bits);
-  return failed(file, cmd, 'wrong result', `${call}: expected ${describeValue(want)}, got ${got}`);
+  const values = outcome.values;
+  if (values.length === expected.length && expected.every((want, k) => matchesExpected(want, values[k]!))) return passed(file, cmd);
+  const got = values.map((bits, k) => describeBits(expected[k]?.type ?? '?', bits)).join(', ') || 'no result';
+  return failed(file, cmd, 'wrong result', `${call}: expected ${expected.map(describeValue).join(', ') || 'no result'}, got ${got}`);
+}
+
+/** A failure on fitted memory says so, even when the trap that explains it came earlier. */
+function withFittingNote(ctx: FirmwareContext, run: HarnessRun, result: CommandResult): CommandResult {
+  const note = fittedNote(ctx, run);
+  if (result.status !== 'fail' || note === '' || result.reason?.endsWith(note) === true) return result;
+  return { ...result, reason: `${result.reason ?? ''}${note}` };
 }
 
 function consoleSummary(run: HarnessRun): string {
@@ -171,7 +175,7 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
     }
     moduleResult ??= passed(file, unit.command);
     for (const [index, outcome] of run.outcomes) {
-      results.set(callCommands[index]!, judge(ctx, file, callCommands[index]!, outcome, run, first > 0));
+      results.set(callCommands[index]!, withFittingNote(ctx, run, judge(ctx, file, callCommands[index]!, outcome, run, first > 0)));
     }
     if (run.ended) break;
     let dead = first;

@@ -10,7 +10,7 @@
 //
 // Console protocol, one line each:
 //   spec:ready             the module is instantiated (start function done)
-//   spec:<i> = [<hex>]     call i returned (with its result's raw bits)
+//   spec:<i> = <hex>...    call i returned, with its results' raw bits (none, one or more)
 //   spec:<i> ! <kind>      call i trapped with that trap kind (docs/abi.md)
 //   spec:end               every call ran
 
@@ -22,8 +22,8 @@ export type HarnessCall =
       /** The export's function symbol (docs/abi.md: `<prefix>_<name>`). */
       readonly symbol: string;
       readonly params: readonly ScalarType[];
-      /** At most one result: AAPCS returns one value in r0 or r0:r1. */
-      readonly result?: ScalarType;
+      /** One result comes back in r0 (r0:r1); several in a struct in memory (docs/abi.md). */
+      readonly results: readonly ScalarType[];
       readonly args: readonly bigint[];
     }
   | {
@@ -38,7 +38,7 @@ export const HARNESS_ENTRY = 'spec_harness_main';
 const C_TYPES: Record<ScalarType, string> = { i32: 'uint32_t', i64: 'uint64_t', f32: 'float', f64: 'double' };
 
 function shapeKey(call: HarnessCall): string {
-  return call.kind === 'get' ? `get:${call.type}` : `invoke:${call.params.join(',')}->${call.result ?? ''}`;
+  return call.kind === 'get' ? `get:${call.type}` : `invoke:${call.params.join(',')}->${call.results.join(',')}`;
 }
 
 /** C expression turning raw argument bits `spec_args[a + j]` into a `type` argument. */
@@ -62,18 +62,32 @@ function resultBitsExpr(type: ScalarType, v: string): string {
   }
 }
 
+/** The struct a multi-result shape returns: raw bits at each result's natural alignment. */
+const resultStruct = (index: number): string => `spec_results${index}`;
+
+function resultStructDecl(index: number, call: HarnessCall): string | undefined {
+  if (call.kind !== 'invoke' || call.results.length < 2) return undefined;
+  const members = call.results.map((t, k) => `${bitWidth(t) === 32 ? 'uint32_t' : 'uint64_t'} v${k};`).join(' ');
+  // Integer members only: never a homogeneous float aggregate, so always returned in memory.
+  return `typedef struct { ${members} } ${resultStruct(index)};`;
+}
+
 function shapeCase(index: number, call: HarnessCall): string {
   if (call.kind === 'get') {
     const read = bitWidth(call.type) === 32
       ? '(uint64_t)*(const volatile uint32_t *)target'
       : '((uint64_t)((const volatile uint32_t *)target)[1] << 32) | ((const volatile uint32_t *)target)[0]';
-    return `  case ${index}: spec_put_result(i, ${read}); return;`;
+    return `  case ${index}: spec_put_returned(i); spec_put_value(${read}); mcu_console_putc('\\n'); return;`;
   }
-  const ret = call.result === undefined ? 'void' : C_TYPES[call.result];
+  const multi = call.results.length > 1;
+  const ret = call.results.length === 0 ? 'void' : multi ? resultStruct(index) : C_TYPES[call.results[0]!];
   const proto = `${ret} (*)(${call.params.map((t) => C_TYPES[t]).join(', ') || 'void'})`;
   const invocation = `((${proto})target)(${call.params.map((t, j) => argumentExpr(t, j)).join(', ')})`;
-  if (call.result === undefined) return `  case ${index}: ${invocation}; spec_put_done(i); return;`;
-  return `  case ${index}: { ${ret} r = ${invocation}; spec_put_result(i, ${resultBitsExpr(call.result, 'r')}); return; }`;
+  const values = multi
+    ? call.results.map((_, k) => `spec_put_value(r.v${k});`)
+    : call.results.map((t) => `spec_put_value(${resultBitsExpr(t, 'r')});`);
+  const body = call.results.length === 0 ? `${invocation};` : `${ret} r = ${invocation};`;
+  return `  case ${index}: { ${body} spec_put_returned(i); ${values.join(' ')} mcu_console_putc('\\n'); return; }`;
 }
 
 const PRELUDE = String.raw`#include <stdint.h>
@@ -122,10 +136,8 @@ static void spec_put_hex(uint64_t v) {
   mcu_console_puts(b + n);
 }
 static void spec_put_index(uint32_t i) { mcu_console_puts("spec:"); mcu_console_put_dec(i); }
-static inline void spec_put_done(uint32_t i) { spec_put_index(i); mcu_console_puts(" =\n"); }
-static inline void spec_put_result(uint32_t i, uint64_t bits) {
-  spec_put_index(i); mcu_console_puts(" = "); spec_put_hex(bits); mcu_console_putc('\n');
-}
+static void spec_put_returned(uint32_t i) { spec_put_index(i); mcu_console_puts(" ="); }
+static void spec_put_value(uint64_t bits) { mcu_console_putc(' '); spec_put_hex(bits); }
 static void spec_put_trap(uint32_t i, unsigned kind) {
   spec_put_index(i); mcu_console_puts(" ! "); mcu_console_put_dec(kind); mcu_console_putc('\n');
 }
@@ -179,6 +191,7 @@ export function harnessSource(calls: readonly HarnessCall[], firstCall = 0): str
     `#define SPEC_FIRST ${firstCall}u`,
     `#define SPEC_CALLS ${calls.length}u`,
     ...declarations,
+    ...shapes.flatMap((call, i) => resultStructDecl(i, call) ?? []),
     `static const void *const spec_targets[] __attribute__((unused)) = { ${symbols.map((s) => `(const void *)${s}`).join(', ') || '0'} };`,
     `static const uint64_t spec_args[] __attribute__((unused)) = { ${args.map((a) => `0x${a.toString(16)}ull`).join(', ') || '0'} };`,
     'static const spec_call spec_calls[] = {',

@@ -20,7 +20,7 @@ import { readArchive } from '../../src/elf/archive.js';
 import type { ObjectFile, ObjSymbol } from '../../src/elf/object.js';
 import { readObject } from '../../src/elf/read-object.js';
 import type { Board } from '../../src/driver/board.js';
-import { compileToObject } from '../../src/driver/build.js';
+import { compileToObject, linearMemoryRequest } from '../../src/driver/build.js';
 import { buildRuntime, runtimeSourceDir, targetFlags } from '../../src/driver/runtime.js';
 import type { IrModule } from '../../src/ir/module.js';
 import { link } from '../../src/linker/link.js';
@@ -31,7 +31,6 @@ const run = promisify(execFile);
 
 /** Offset of `entry` in struct mcu_module (runtime-c/mcu_module.h): abi_version, start, entry. */
 const DESCRIPTOR_ENTRY_OFFSET = 8;
-const WASM_PAGE = 65536;
 
 /** runtime-c and libgcc for one board, read once per run of the suite. */
 export interface FirmwareContext {
@@ -101,7 +100,7 @@ export interface HarnessRun {
   readonly fittedMemory?: { readonly declaredBytes: number; readonly physicalBytes: number };
 }
 
-export type CallOutcome = { readonly kind: 'return'; readonly bits?: bigint } | { readonly kind: 'trap'; readonly trap: number };
+export type CallOutcome = { readonly kind: 'return'; readonly values: readonly bigint[] } | { readonly kind: 'trap'; readonly trap: number };
 
 export function parseHarnessOutput(output: string): Pick<HarnessRun, 'ready' | 'ended' | 'outcomes' | 'otherLines'> {
   const outcomes = new Map<number, CallOutcome>();
@@ -109,11 +108,12 @@ export function parseHarnessOutput(output: string): Pick<HarnessRun, 'ready' | '
   let ready = false;
   let ended = false;
   for (const line of output.split(/\r?\n/)) {
-    const m = /^spec:(\d+) ([=!])(?: ([0-9a-f]+))?$/.exec(line);
+    const m = /^spec:(\d+) ([=!])((?: [0-9a-f]+)*)$/.exec(line);
     if (m !== null) {
       const index = Number(m[1]);
-      if (m[2] === '!') outcomes.set(index, { kind: 'trap', trap: Number(m[3]) });
-      else outcomes.set(index, m[3] === undefined ? { kind: 'return' } : { kind: 'return', bits: BigInt(`0x${m[3]}`) });
+      const words = m[3]!.split(' ').filter((w) => w !== '');
+      if (m[2] === '!') outcomes.set(index, { kind: 'trap', trap: Number(words[0]) });
+      else outcomes.set(index, { kind: 'return', values: words.map((w) => BigInt(`0x${w}`)) });
     } else if (line === 'spec:ready') {
       ready = true;
     } else if (line === 'spec:end') {
@@ -160,7 +160,7 @@ export async function runHarnessFirmware(ctx: FirmwareContext, module: CompiledM
         entry: 'Reset_Handler',
         vectorSection: '.vectors',
         gcSections: true,
-        ...(memory !== undefined ? { linearMemory: { declaredBytes: memory.minPages * WASM_PAGE } } : {}),
+        ...(memory !== undefined ? { linearMemory: linearMemoryRequest(memory) } : {}),
       },
     );
     const elf = join(dir, 'spec.elf');

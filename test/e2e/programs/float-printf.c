@@ -1,5 +1,6 @@
 // float and double arithmetic in C, printed by wasi-libc's printf (%f %g %e %a): the
-// formatting code uses long double (binary128 in software, on i64 operations).
+// formatting code converts through long double (binary128 in software, on i64 operations).
+// exit: 0
 #include <math.h>
 #include <stdio.h>
 
@@ -27,6 +28,5 @@ int main(void) {
   printf("%e %e %g\n", 1e308 * 10.0, -1e-310, 0.0 / 0.0 == 0.0 / 0.0 ? 1.0 : 0.0);
   printf("%a %a\n", 1.0, (double)0.1f);
   printf("%d %u %lld\n", (int)-3.99, (unsigned)3e9, (long long)-9.2e18);
-  printf("%.3Lf\n", (long double)third * 3);
   return 0;
 }
