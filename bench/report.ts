@@ -113,6 +113,19 @@ function simulatorTable(results: readonly ProgramResult[]): string[] {
   return lines;
 }
 
+/** Per board and configuration: how many programs verified, failed or are unsupported. */
+function summaryTable(results: readonly ProgramResult[]): string[] {
+  const lines = ['| board | configuration | verified | FAILURE | unsupported |', '|---|---|---:|---:|---:|'];
+  for (const board of new Set(results.map((r) => r.board))) {
+    for (const c of CONFIGURATIONS) {
+      const statuses = results.filter((r) => r.board === board).map((r) => r.outcomes[c.id]?.status);
+      const count = (s: Outcome['status']): number => statuses.filter((x) => x === s).length;
+      lines.push(`| ${board} | ${c.id} | ${count('ok')} | ${count('failed')} | ${count('unsupported')} |`);
+    }
+  }
+  return lines;
+}
+
 export function renderReport(input: ReportInput): string {
   const out: string[] = [
     '# mcu-aot benchmark results',
@@ -128,6 +141,10 @@ export function renderReport(input: ReportInput): string {
     ...CONFIGURATIONS.map((c) => `- **${c.id}**: ${c.description}`),
     '',
     ...(input.notes.length > 0 ? ['## Notes', '', ...input.notes.map((n) => `- ${n}`), ''] : []),
+    '## Summary',
+    '',
+    ...summaryTable(input.results),
+    '',
   ];
   const boards = [...new Set(input.results.map((r) => r.board))];
   for (const board of boards) {

@@ -10,11 +10,13 @@
 // the entry's start and entry functions run last.
 
 import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { compileModule } from '../backend-thumb2/compile.js';
 import { buildInstanceList, memoryBaseSymbol } from '../backend-thumb2/module-instance.js';
 import { boundSymbol, exportSymbol, mangle, ownMemorySymbol } from '../backend-thumb2/symbols.js';
 import { userError } from '../diagnostics/errors.js';
 import { decodeModule } from '../frontend/decode.js';
+import { loadWasm } from '../frontend/load.js';
 import { lowerModule } from '../frontend/lower/module.js';
 import type { WasmModule } from '../frontend/module.js';
 import { validateModule } from '../frontend/validate.js';
@@ -83,6 +85,25 @@ export async function buildFirmware(inputs: readonly FirmwareModuleInput[], boar
     opts.log?.(`linear memory fitted: declared ${result.linearMemory.declaredBytes} bytes, physical ${result.linearMemory.physicalBytes} bytes on ${board.name}`);
   }
   return { link: result, prefixes };
+}
+
+/**
+ * The modules of `mcu-aot build app.wasm lib.wasm ...`: each argument is `path` or
+ * `name=path` (the name other modules import it by; default the file name without its
+ * extension). The first argument is the entry: it is instantiated last, after the others
+ * in the order given.
+ */
+export async function firmwareInputsFromFiles(args: readonly string[]): Promise<FirmwareModuleInput[]> {
+  const inputs = await Promise.all(
+    args.map(async (arg) => {
+      const eq = arg.indexOf('=');
+      const path = eq > 0 ? arg.slice(eq + 1) : arg;
+      const name = eq > 0 ? arg.slice(0, eq) : basename(path, extname(path));
+      const { bytes, file } = await loadWasm(path);
+      return { name, wasm: bytes, file };
+    }),
+  );
+  return [...inputs.slice(1), inputs[0]!];
 }
 
 /** Everything up to the objects: decoded, bound, lowered and compiled modules. */

@@ -102,7 +102,8 @@ describe('module object', () => {
     expect(rows.get('wasm_main')).toEqual(['0000000d', '4', 'FUNC', 'GLOBAL', 'DEFAULT', '1']);
     expect(rows.get('wasm$g0')?.slice(1, 4)).toEqual(['4', 'OBJECT', 'LOCAL']);
     expect(rows.get('wasm$g1')?.slice(1, 4)).toEqual(['8', 'OBJECT', 'LOCAL']);
-    expect(rows.get('wasm$table0')?.slice(1, 4)).toEqual(['40', 'OBJECT', 'LOCAL']);
+    expect(rows.get('wasm$table0')?.slice(1, 4)).toEqual(['28', 'OBJECT', 'LOCAL']); // {size, capacity} + 5 refs
+    expect(rows.get('wasm$ref3')?.slice(1, 4)).toEqual(['8', 'OBJECT', 'LOCAL']);
     expect(rows.get('__mcu_module')?.slice(1, 4)).toEqual(['40', 'OBJECT', 'GLOBAL']);
     expect(rows.get('env__ext')).toEqual(['00000000', '0', 'NOTYPE', 'GLOBAL', 'DEFAULT', 'UND']);
   });
@@ -116,9 +117,15 @@ describe('module object', () => {
     const at = (offset: number): string => lines.find((l) => l.startsWith(offset.toString(16).padStart(8, '0')))?.trim() ?? '';
     expect(at(4)).toMatch(/wasm\$f3$/); // start
     expect(at(12)).toMatch(/wasm\$f2$/); // main
-    expect(at(40)).toMatch(/wasm\$f3$/); // table[0]
-    expect(at(56)).toMatch(/env__ext$/); // table[2]: an import
-    expect(at(64)).toMatch(/wasm\$f2$/); // table[3]
+    // Descriptors {code, sig} (functions 0, 2, 3 in index order), then the table's refs.
+    const refs = relocs.split("Relocation section '.rel.rodata.mcu_refs'")[1]!.split('\n').filter((l) => l.includes('R_ARM_ABS32'));
+    const ref = (offset: number): string => refs.find((l) => l.startsWith(offset.toString(16).padStart(8, '0')))?.trim() ?? '';
+    expect(ref(0)).toMatch(/env__ext$/);
+    expect(ref(8)).toMatch(/wasm\$f2$/);
+    expect(ref(16)).toMatch(/wasm\$f3$/);
+    expect(ref(24 + 8)).toMatch(/wasm\$ref3$/); // table[0]
+    expect(ref(24 + 16)).toMatch(/wasm\$ref0$/); // table[2]: an import
+    expect(ref(24 + 20)).toMatch(/wasm\$ref2$/); // table[3]
   });
 
   it('links with C, and __mcu_module has the layout of mcu_module.h', () => {
@@ -164,12 +171,17 @@ describe('module object', () => {
     const symbols = symbolAddresses(elfPath);
     const memory = memoryImage(elfPath);
     const table = symbols.get('wasm$table0')!;
-    const entry = (i: number): [number, number] => [readWord(memory, table + 8 * i), readWord(memory, table + 8 * i + 4)];
+    expect([readWord(memory, table), readWord(memory, table + 4)]).toEqual([5, 5]); // size, capacity
+    // An element is 0 or the address of a descriptor {code | 1, canonical signature id}.
+    const entry = (i: number): [number, number] | 0 => {
+      const ref = readWord(memory, table + 8 + 4 * i);
+      return ref === 0 ? 0 : [readWord(memory, ref), readWord(memory, ref + 4)];
+    };
     expect(entry(0)).toEqual([symbols.get('wasm$f3')! | 1, 0]);
-    expect(entry(1)).toEqual([0, 0xffffffff]);
+    expect(entry(1)).toBe(0);
     expect(entry(2)).toEqual([symbols.get('env__ext')! | 1, 0]);
     expect(entry(3)).toEqual([symbols.get('wasm$f2')! | 1, 1]);
-    expect(entry(4)).toEqual([0, 0xffffffff]);
+    expect(entry(4)).toBe(0);
   });
 
   it('places globals in .data with their initial values', () => {

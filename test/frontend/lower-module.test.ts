@@ -88,9 +88,37 @@ describe('tables', () => {
       (elem func $a)
       (elem declare func $b))`);
     expect(ir.tables).toEqual([
-      { minSize: 4, elements: [null, 1, 1, null] },
-      { minSize: 2, maxSize: 8, elements: [null, 0] },
+      { minSize: 4, elements: [null, 1, 1, null], elemType: 'funcref', exports: [] },
+      { minSize: 2, maxSize: 8, elements: [null, 0], elemType: 'funcref', exports: [] },
     ]);
+    // Every segment stays addressable for table.init/elem.drop; only the passive one has items to give.
+    expect(ir.elemSegments?.map((s) => s.passive)).toEqual([false, false, false, true, false]);
+    expect(ir.elemSegments?.[3]?.items).toEqual([0]);
+  });
+
+  test('a table the module changes or exports lives in RAM, room to grow bounded by its maximum', () => {
+    const ir = lowerWat(`(module
+      (table $ro 2 funcref) (table $rw 1 3 funcref) (table (export "t") 5 externref) (table $big 1 funcref)
+      (func (table.set $rw (i32.const 0) (ref.null func)) (drop (table.grow $big (ref.null func) (i32.const 1)))))`);
+    expect(ir.tables.map((t) => t.capacity)).toEqual([undefined, 3, 5 + 64, 1 + 64]);
+    expect(ir.tables[2]?.elemType).toBe('externref');
+    expect(ir.tables[2]?.exports).toEqual(['t']);
+  });
+
+  test('imported memory, globals and tables keep their import; constant expressions read imported globals', () => {
+    const ir = lowerWat(
+      `(module
+        (import "env" "memory" (memory 1 2)) (import "env" "g" (global $g i32)) (import "env" "t" (table 3 funcref))
+        (global $h i32 (global.get $g)) (global $f funcref (ref.func 0))
+        (func) (elem (table 0) (global.get $g) func 0))`,
+      { importedGlobal: (m, n) => (m === 'env' && n === 'g' ? 7 : undefined) },
+    );
+    expect(ir.memory).toEqual({ minPages: 1, maxPages: 2, exports: [], import: { module: 'env', name: 'memory' } });
+    expect(ir.globals[0]).toMatchObject({ type: 'i32', import: { module: 'env', name: 'g' } });
+    expect(ir.globals[1]).toMatchObject({ type: 'i32', init: 7 });
+    expect(ir.globals[2]).toMatchObject({ type: 'i32', init: 0, initFunc: 0 });
+    expect(ir.tables[0]?.import).toEqual({ module: 'env', name: 't' });
+    expect(ir.tableInits).toEqual([{ table: 0, offset: 7, items: [0] }]);
   });
 
   test('a segment that does not fit its table is uninstantiable', () => {

@@ -82,6 +82,8 @@ test('element segments outside their table make the module uninstantiable', () =
   expect(tableErrors.length).toBeGreaterThan(0);
   for (const m of tableErrors) {
     const outcome = lower(m);
+    // A segment into an imported table is checked when runtime-c instantiates the module.
+    if (outcome.kind === 'lowered' && decodeModule(m.bytes).imports.some((i) => i.desc.kind === 'table')) continue;
     expect(outcome.kind, m.where).toBe('rejected');
     if (outcome.kind !== 'rejected') continue;
     if (outcome.error.code === 'unsupported') continue; // e.g. an imported table

@@ -5,7 +5,7 @@ import wabtInit from 'wabt';
 import { expect } from 'vitest';
 import { decodeModule } from '../../src/frontend/decode.js';
 import { validateModule } from '../../src/frontend/validate.js';
-import { lowerModule } from '../../src/frontend/lower/module.js';
+import { lowerModule, type LowerOptions } from '../../src/frontend/lower/module.js';
 import type { Block, Inst, IrFunction } from '../../src/ir/function.js';
 import type { IrModule } from '../../src/ir/module.js';
 import { printFunction } from '../../src/ir/printer.js';
@@ -26,15 +26,15 @@ export function watToWasm(text: string): Uint8Array {
 }
 
 /** Decode, validate and lower, as the build does. */
-export function lowerBinary(bytes: Uint8Array): IrModule {
+export function lowerBinary(bytes: Uint8Array, opts: Partial<LowerOptions> = {}): IrModule {
   const m = decodeModule(bytes, 'test.wasm');
   validateModule(m, 'test.wasm');
-  return lowerModule(m, { prefix: 'wasm', file: 'test.wasm' });
+  return lowerModule(m, { prefix: 'wasm', file: 'test.wasm', ...opts });
 }
 
 /** Lowers the module and checks every body with the verifier. */
-export function lowerWat(text: string): IrModule {
-  const ir = lowerBinary(watToWasm(text));
+export function lowerWat(text: string, opts: Partial<LowerOptions> = {}): IrModule {
+  const ir = lowerBinary(watToWasm(text), opts);
   expectVerified(ir);
   return ir;
 }

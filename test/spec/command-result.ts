@@ -41,7 +41,7 @@ export function isNotSupported(e: unknown): e is UserError {
  */
 export function errorReason(e: unknown): string {
   if (e instanceof UserError) {
-    const detail = e.detail.replace(/ in function \d+.*$/, '').replace(/ \(referenced from [^)]*\)/g, '');
+    const detail = e.detail.replace(/ in function \d+.*$/, '').replace(/ \(referenced from [^)]*\)\)?/g, '');
     return firstLine(`${e.message.split(': ')[0]}: ${detail}`);
   }
   if (e instanceof InternalError) return firstLine(e.message);

@@ -1,6 +1,6 @@
 // One spec module as firmware: compiled by the real driver (compileToObject), its module
 // descriptor's entry pointed at the C harness (harness-source.ts), linked with runtime-c
-// and libgcc exactly as `mcu-aot build` links, and booted on the board's QEMU machine.
+// and libgcc as `mcu-aot build` links (same memory request), and booted on the board's QEMU machine.
 //
 // Two patches to our own copy of the module object, both test-only:
 //   - the descriptor's `entry` word (offset 8 of __mcu_module, docs/abi.md) gets an
