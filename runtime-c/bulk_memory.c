@@ -26,13 +26,6 @@ static void copy_up(uint8_t *dst, const uint8_t *src, uint32_t n) {
     for (; n > 0 && !word_aligned(dst); n--) *dst++ = *src++;
     word_t *wd = (word_t *)(void *)dst;
     const word_t *ws = (const word_t *)(const void *)src;
-    for (; n >= 16; n -= 16, wd += 4, ws += 4) {
-      word_t a = ws[0], b = ws[1], c = ws[2], d = ws[3];
-      wd[0] = a;
-      wd[1] = b;
-      wd[2] = c;
-      wd[3] = d;
-    }
     for (; n >= 4; n -= 4) *wd++ = *ws++;
     dst = (uint8_t *)wd;
     src = (const uint8_t *)ws;
@@ -48,15 +41,6 @@ static void copy_down(uint8_t *dst, const uint8_t *src, uint32_t n) {
     for (; n > 0 && !word_aligned(dst); n--) *--dst = *--src;
     word_t *wd = (word_t *)(void *)dst;
     const word_t *ws = (const word_t *)(const void *)src;
-    for (; n >= 16; n -= 16) {
-      ws -= 4;
-      wd -= 4;
-      word_t a = ws[0], b = ws[1], c = ws[2], d = ws[3];
-      wd[3] = d;
-      wd[2] = c;
-      wd[1] = b;
-      wd[0] = a;
-    }
     for (; n >= 4; n -= 4) *--wd = *--ws;
     dst = (uint8_t *)wd;
     src = (const uint8_t *)ws;

@@ -5,6 +5,7 @@
 export const messages = {
   'malformed': 'malformed module',
   'invalid': 'invalid module',
+  'uninstantiable': 'module cannot be instantiated',
   'unsupported': 'not supported yet',
   'unsupported-feature': 'unsupported WebAssembly feature',
   'wat-syntax': 'cannot parse WebAssembly text',

@@ -46,7 +46,7 @@ export interface FirmwareOptions {
   /** Bytes reserved for each other memory a module defines; default its declared initial
    *  size. Smaller is like --memory: accesses beyond it trap as out of bounds. */
   readonly moduleMemory?: number;
-  /** Elements a RAM table may grow beyond its minimum (docs/abi.md); default 64. */
+  /** Elements a RAM table may grow beyond its minimum (docs/abi.md); default 1024. */
   readonly tableGrowth?: number;
   /** More objects to link (C implementations of imports, e.g. the spectest printers). */
   readonly extraObjects?: readonly ObjectFile[];

@@ -148,7 +148,7 @@ export class Memory {
 
   private slowRead(address: number, size: number): number {
     const mapping = this.device(address);
-    if (mapping !== undefined && (address & (size - 1)) === 0) return mapping.device.read(address - mapping.base, size);
+    if (mapping !== undefined && (address & (size - 1)) === 0) return mapping.device.read((address - mapping.base) >>> 0, size);
     if (size > 1 && (this.inRam(address) || (address - this.flashBase) >>> 0 < this.flash.length || mapping !== undefined)) {
       let value = 0;
       for (let i = size - 1; i >= 0; i--) value = (value << 8) | this.read8(address + i);
@@ -160,7 +160,7 @@ export class Memory {
   private slowWrite(address: number, value: number, size: number): void {
     const mapping = this.device(address);
     if (mapping !== undefined && (address & (size - 1)) === 0) {
-      mapping.device.write(address - mapping.base, size === 4 ? value : value & ((1 << (size * 8)) - 1), size);
+      mapping.device.write((address - mapping.base) >>> 0, size === 4 ? value : value & ((1 << (size * 8)) - 1), size);
       return;
     }
     if ((address - this.flashBase) >>> 0 < this.flash.length) return; // ROM: dropped

@@ -104,7 +104,7 @@ describe('module object', () => {
     expect(rows.get('wasm$g1')?.slice(1, 4)).toEqual(['8', 'OBJECT', 'LOCAL']);
     expect(rows.get('wasm$table0')?.slice(1, 4)).toEqual(['28', 'OBJECT', 'LOCAL']); // {size, capacity} + 5 refs
     expect(rows.get('wasm$ref3')?.slice(1, 4)).toEqual(['8', 'OBJECT', 'LOCAL']);
-    expect(rows.get('__mcu_module')?.slice(1, 4)).toEqual(['40', 'OBJECT', 'GLOBAL']);
+    expect(rows.get('__mcu_module')?.slice(1, 4)).toEqual(['52', 'OBJECT', 'GLOBAL']);
     expect(rows.get('env__ext')).toEqual(['00000000', '0', 'NOTYPE', 'GLOBAL', 'DEFAULT', 'UND']);
   });
 

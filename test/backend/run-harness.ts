@@ -99,6 +99,8 @@ SECTIONS {
   __data_load = LOADADDR(.data);
   .bss (NOLOAD) : { *(.bss*) *(COMMON) } > RAM
   __stack_top = ORIGIN(RAM) + LENGTH(RAM);
+  /* Compiled functions check their frames against it (docs/abi.md, "Stack exhaustion"). */
+  __stack_bottom = __stack_top - 0x10000;
 }
 `;
 

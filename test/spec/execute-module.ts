@@ -157,6 +157,7 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
   const patched = withHarnessEntry(compiled.object, globals);
 
   let moduleResult: CommandResult | undefined;
+  const retried = new Set<number>();
   let first = 0;
   do {
     let run: HarnessRun;
@@ -181,6 +182,12 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
     let dead = first;
     while (run.outcomes.has(dead)) dead++;
     if (dead >= calls.length) break;
+    // A timeout may be a loaded machine rather than a hang: the call gets one more boot.
+    if (run.timedOut && !retried.has(dead)) {
+      retried.add(dead);
+      first = dead;
+      continue;
+    }
     results.set(callCommands[dead]!, failed(file, callCommands[dead]!, deathReason(ctx, run), `${describeCall(callCommands[dead]!)}: ${consoleSummary(run)}`));
     first = dead + 1;
   } while (first < calls.length);

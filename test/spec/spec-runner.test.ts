@@ -26,7 +26,7 @@ const MINIMUM_PASSES: Record<string, number> = {
 
 describe('spec runner on QEMU', () => {
   it('passes the small scripts with no failure', { timeout: 120000 }, async () => {
-    const reports = await runSpec({ board: loadBoard('mps2-an385'), files: Object.keys(MINIMUM_PASSES), jobs: 2 });
+    const reports = await runSpec({ board: loadBoard('mps2-an385'), files: Object.keys(MINIMUM_PASSES), jobs: 2, timeoutMs: 60000 });
     for (const report of reports) {
       const t = totals(report.results);
       const failures = report.results.filter((r) => r.status === 'fail').map((r) => `${r.line}: ${r.reason} ${r.detail ?? ''}`);

@@ -20,7 +20,7 @@ export interface LowerOptions {
   readonly file?: string;
   /** Values of imported immutable globals for constant expressions (multi-module builds). */
   readonly importedGlobal?: ConstEnv['importedGlobal'];
-  /** Elements a RAM table may grow beyond its minimum (docs/abi.md); default 64. */
+  /** Elements a RAM table may grow beyond its minimum (docs/abi.md); default 1024. */
   readonly tableGrowth?: number;
 }
 

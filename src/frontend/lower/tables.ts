@@ -18,7 +18,7 @@ import { constantOffset, type ConstEnv } from './constants.js';
 /** Largest table we lay out: 4 bytes per element, so already 256 KiB. */
 const MAX_TABLE_ELEMENTS = 1 << 16;
 /** Default room a RAM table without a (smaller) declared maximum has to grow. */
-export const DEFAULT_TABLE_GROWTH = 64;
+export const DEFAULT_TABLE_GROWTH = 1024;
 
 /** Instructions that change a table, and which immediate names that table. */
 const MUTATING: Readonly<Record<string, 'index' | 'index2'>> = {
@@ -114,8 +114,8 @@ function checkFits(start: number, count: number, size: number, index: number, se
   if (start + count <= size) return;
   const table = segment.mode.kind === 'active' ? segment.mode.table : 0;
   throw new UserError(
-    'invalid',
-    `uninstantiable: element segment ${index} (${count} elements at ${start}) does not fit table ${table} of ${size} elements`,
+    'uninstantiable',
+    `out of bounds table access: element segment ${index} (${count} elements at ${start}) does not fit table ${table} of ${size} elements`,
     where,
   );
 }
