@@ -10,7 +10,7 @@ int main(void) {
     int v = values[i];
     put_i64(__ssat(v, 8)); putch(' '); put_i64(__usat(v, 8)); putch(' '); put_i64(__ssat(v, 16)); putch(' ');
     put_u64((unsigned)__builtin_clz((unsigned)v | 1)); putch(' '); put_hex(__builtin_bswap32((unsigned)v)); putch(' '); put_hex(rbit((unsigned)v)); putch(' ');
-    put_hex(__ror((unsigned)v, 7)); putch(' '); put_i64((signed char)(v >> 8)); putch(' '); put_u64((unsigned short)(v >> 16)); putch('\n');
+    put_hex(((unsigned)v >> 7) | ((unsigned)v << 25)); putch(' '); put_i64((signed char)(v >> 8)); putch(' '); put_u64((unsigned short)(v >> 16)); putch('\n');
   }
   for (unsigned i = 0; i < 4; i++) {
     float f = fs[i] * fs[(i + 1) % 4] + fs[(i + 2) % 4] / fs[(i + 3) % 4];
