@@ -55,11 +55,25 @@ static void init_c_sections(void) {
 
 static void enable_configurable_faults(void) {
   SCB_SHCSR |= SCB_SHCSR_MEMFAULTENA | SCB_SHCSR_BUSFAULTENA | SCB_SHCSR_USGFAULTENA;
+}
+
 #ifdef MCU_HAS_FPU
+/* Floating-Point Default Status Control Register: the FPSCR an exception handler starts with. */
+#define FPU_FPDSCR (*(volatile uint32_t *)0xE000EF3Cu)
+
+/* Grant full access to CP10/CP11 (the FPU) before any VFP instruction runs, then make the
+ * FPSCR Wasm's: round to nearest even (RMode 0), flush-to-zero off (subnormals exact),
+ * default-NaN off (NaN payloads propagate), in thread mode and in every handler. The
+ * reset values are already these on QEMU and on silicon (Cortex-M4 TRM: FPDSCR resets to
+ * 0); writing them keeps a bootloader's settings from leaking in. Runs first in
+ * Reset_Handler: gcc may use VFP registers even in code without floats. */
+static void enable_fpu(void) {
   SCB_CPACR |= SCB_CPACR_CP10_CP11_FULL;
   __asm__ volatile("dsb\n\tisb" ::: "memory");
-#endif
+  FPU_FPDSCR = 0;
+  __asm__ volatile("vmsr fpscr, %0" : : "r"(0u));
 }
+#endif
 
 /* r9 holds the base of linear memory for all Wasm code (docs/abi.md). runtime-c is built
  * with -ffixed-r9 so nothing here ever changes it after this. */
@@ -80,6 +94,9 @@ static void run_module(void) {
 }
 
 __attribute__((noreturn)) void Reset_Handler(void) {
+#ifdef MCU_HAS_FPU
+  enable_fpu();
+#endif
   init_c_sections();
   enable_configurable_faults();
   mcu_console_init();

@@ -26,7 +26,11 @@
 /* Exception numbers as IPSR reports them. */
 enum exception_number { EXC_NMI = 2, EXC_HARDFAULT = 3, EXC_MEMMANAGE = 4, EXC_BUSFAULT = 5, EXC_USAGEFAULT = 6 };
 
-/* The hardware-stacked exception frame (ARMv7-M ARM, B1.5.6). */
+/* The hardware-stacked exception frame (ARMv7-M ARM, B1.5.6). On a core with an FPU, when
+ * the interrupted code had used it (CONTROL.FPCA, EXC_RETURN bit 4 = 0) the frame is the
+ * extended one: these eight words, then s0-s15, FPSCR and a reserved word (lazily filled).
+ * Only the first eight are read or written here, at the same offsets in both frames, and
+ * an exception return pops whichever frame EXC_RETURN says; so one layout serves both. */
 struct exception_frame {
   uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
 };

@@ -39,8 +39,10 @@ export function runtimeSourceDir(): string {
 /** -mcpu/-mthumb/float flags: shared by compiling the runtime and asking for libgcc. */
 export function targetFlags(board: Board): string[] {
   const flags = [`-mcpu=${board.cpu.core}`, '-mthumb'];
+  // softfp on FPU boards: VFP instructions, but the base (soft-float) AAPCS, so runtime-c,
+  // libgcc's thumb/v7e-m+fp/softfp multilib and our objects (floats as bits in r0-r3) agree.
   if (board.cpu.fpu === 'none') flags.push('-mfloat-abi=soft');
-  else flags.push(`-mfpu=${board.cpu.fpu}`, '-mfloat-abi=hard');
+  else flags.push(`-mfpu=${board.cpu.fpu}`, '-mfloat-abi=softfp');
   return flags;
 }
 

@@ -10,6 +10,9 @@ export interface MemAccess {
   readonly offset: number; // unsigned 32-bit Wasm offset immediate
   readonly bytes: 1 | 2 | 4 | 8;
   readonly signed: boolean; // loads narrower than the result type: sign- or zero-extend
+  /** Set by bounds-check-elim: a dominating access of the same address value already checked
+   *  at least offset + bytes, so the backend may skip the bounds check. Text form: `inbounds`. */
+  readonly inBounds?: boolean;
 }
 
 /** A branch target with the values passed to the target block's parameters. */

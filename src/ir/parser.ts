@@ -311,7 +311,8 @@ function parseImmediates(c: Cursor, inst: Inst): void {
     const offsetToken = c.peek()?.kind === 'offset' ? c.next('offset') : undefined;
     const offset = offsetToken === undefined ? 0 : Number(offsetToken.text.slice(1));
     if (offset > 0xffffffff) throw c.error('memory offset out of the u32 range', offsetToken);
-    const mem: MemAccess = { offset, bytes: (Number(width[2]) / 8) as MemAccess['bytes'], signed: width[1] === 's' };
+    const inBounds = c.peek()?.text === 'inbounds' ? c.next('inbounds') !== undefined : false;
+    const mem: MemAccess = { offset, bytes: (Number(width[2]) / 8) as MemAccess['bytes'], signed: width[1] === 's', ...(inBounds && { inBounds }) };
     inst.mem = mem;
   }
   const index = INDEX_TOKEN.exec(c.peek()?.text ?? '');

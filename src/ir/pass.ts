@@ -8,6 +8,8 @@ import type { IrModule } from './module.js';
 export interface PassContext {
   /** The module the function belongs to, when known: signatures, globals, tables. */
   readonly module?: IrModule;
+  /** -Os: passes that trade size for speed (inline) only do what does not grow the code. */
+  readonly optimizeForSize?: boolean;
 }
 
 export interface Pass {

@@ -62,6 +62,7 @@ function* immediateTokens(inst: Inst): Generator<string> {
   if (inst.mem !== undefined) {
     yield memWidthToken(inst.mem);
     if (inst.mem.offset !== 0) yield `+${inst.mem.offset}`;
+    if (inst.mem.inBounds === true) yield 'inbounds';
   }
   if (inst.index !== undefined) yield `${indexPrefix(inst.op)}${inst.index}`;
   if (inst.table !== undefined) yield `table${inst.table}`;

@@ -24,6 +24,14 @@ function checkedEnd(ctx: SelectionContext, inst: Inst, addr: Reg): Reg {
     return end;
   }
   const src = tryThumbExpandImm(k) !== undefined ? { kind: 'imm', value: k } as const : { kind: 'reg', rm: ctx.materialize(k) } as const;
+  if (mem.inBounds === true) {
+    // A dominating access of the same address already checked an end >= this one (IR pass
+    // bounds-check-elim): no carry, no compare.
+    ctx.emit({ op: 'add', rd: end, rn: addr, src, s: 'any' });
+    const checked = ctx.newVreg();
+    ctx.emit({ op: 'add', rd: checked, rn: end, src: { kind: 'reg', rm: R9 }, s: 'any' });
+    return checked;
+  }
   ctx.emit({ op: 'add', rd: end, rn: addr, src, s: 'set' });
   ctx.trapIf('cs', 'out of bounds memory access', inst);
   const bound = ctx.newVreg();
