@@ -5,6 +5,7 @@
  * milliseconds and the current count gives the fraction. It starts on first use, so a
  * program that never asks for the time takes no interrupts. Under QEMU the processor
  * clock follows host time (no -icount), so readings track wall time. */
+#include "mcu_interrupts.h"
 #include "mcu_runtime.h"
 
 #ifndef MCU_CPU_HZ
@@ -28,7 +29,12 @@
 static volatile uint32_t elapsed_ms;
 static volatile int started;
 
-void SysTick_Handler(void) { elapsed_ms = elapsed_ms + 1; }
+/* Counts the millisecond, then runs the module's SysTick handler when the project binds one
+ * (its veneer sets r9 for it: mcu_interrupts.h). */
+void SysTick_Handler(void) {
+  elapsed_ms = elapsed_ms + 1;
+  if (__mcu_systick_handler != 0) __mcu_systick_handler();
+}
 
 static void start_systick(void) {
   SYST_RVR = TICKS_PER_MS - 1u;
@@ -46,16 +52,38 @@ uint32_t mcu_clock_resolution_ns(void) {
   return ns == 0 ? 1 : ns;
 }
 
-uint64_t mcu_clock_monotonic_ns(void) {
+void mcu_clock_init(void) {
+  if (__mcu_systick_handler != 0) start_systick();
+}
+
+/* The millisecond count and the ticks into the current millisecond, read consistently:
+ * the count is read between two reads of the millisecond counter, and again if a wrap
+ * interrupt came in between, so the fraction belongs to the same millisecond. */
+static uint32_t read_clock(uint32_t *ticks_into_ms) {
   if (!started) start_systick();
-  /* Read the count between two reads of the millisecond counter: if a wrap interrupt
-   * came in between, read again so the fraction belongs to the same millisecond. */
   uint32_t ms, count;
   do {
     ms = elapsed_ms;
     count = SYST_CVR;
   } while (ms != elapsed_ms);
-  uint32_t ticks_into_ms = (TICKS_PER_MS - 1u) - count;
+  *ticks_into_ms = (TICKS_PER_MS - 1u) - count;
+  return ms;
+}
+
+uint32_t mcu_clock_millis(void) {
+  uint32_t ticks;
+  return read_clock(&ticks);
+}
+
+uint32_t mcu_clock_cycles(void) {
+  uint32_t ticks;
+  uint32_t ms = read_clock(&ticks);
+  return ms * TICKS_PER_MS + ticks;
+}
+
+uint64_t mcu_clock_monotonic_ns(void) {
+  uint32_t ticks_into_ms;
+  uint32_t ms = read_clock(&ticks_into_ms);
   uint32_t fraction_ns = (uint32_t)(((uint64_t)ticks_into_ms * NS_PER_TICK_Q16) >> 16);
   return (uint64_t)ms * NS_PER_MS + fraction_ns;
 }

@@ -44,5 +44,11 @@ uint8_t *mcu_memory_at(uint32_t offset, uint32_t size);
 uint64_t mcu_clock_monotonic_ns(void);
 /* Nanoseconds per clock tick (the clock's resolution). */
 uint32_t mcu_clock_resolution_ns(void);
+/* At reset: starts SysTick when the module binds a SysTick handler (else on first use). */
+void mcu_clock_init(void);
+/* Milliseconds since the clock started, wrapping at 2^32. */
+uint32_t mcu_clock_millis(void);
+/* Processor cycles since the clock started, wrapping at 2^32. */
+uint32_t mcu_clock_cycles(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include "mcu_module.h"
 #include "mcu_runtime.h"
 #include "mcu_instance.h"
+#include "mcu_interrupts.h"
 
 /* Defined in trap.c: one entry for the faults, and for every exception nobody handles
  * (reported as "fault: exception <n>"), so nothing unexpected runs on silently. */
@@ -23,9 +24,6 @@ void Reset_Handler(void);
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
 #define SCB_CPACR_CP10_CP11_FULL (0xfu << 20)
 
-/* Board IRQ lines routed to the default handler. 48 covers lm3s6965 (43 lines used) and
- * mps2-an385 (32); a module's own handlers are placed by the linker's veneers. */
-#define MCU_IRQ_COUNT 48
 #define MCU_SYSTEM_VECTORS 16
 
 /* The SysTick handler lives in clock.c. */
@@ -44,7 +42,10 @@ __attribute__((section(".vectors"), used)) static void (*const vector_table[MCU_
     [12] = mcu_fault_entry, /* DebugMonitor */
     [14] = mcu_fault_entry, /* PendSV */
     [15] = SysTick_Handler,
-    [MCU_SYSTEM_VECTORS ... MCU_SYSTEM_VECTORS + MCU_IRQ_COUNT - 1] = mcu_fault_entry,
+    /* IRQ n: __mcu_irq<n>_handler, weak (interrupts.c) unless a module's veneer defines it. */
+#define MCU_IRQ_VECTOR(n) [MCU_SYSTEM_VECTORS + (n)] = __mcu_irq##n##_handler,
+    MCU_IRQ_LINES(MCU_IRQ_VECTOR)
+#undef MCU_IRQ_VECTOR
 };
 
 static void init_c_sections(void) {
@@ -102,6 +103,7 @@ __attribute__((noreturn)) void Reset_Handler(void) {
   mcu_console_init();
   set_linear_memory_register();
   mcu_memory_init();
+  mcu_clock_init(); /* SysTick runs from reset when the module binds a SysTick handler */
   run_module();
   for (;;) {
   }

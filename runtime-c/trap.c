@@ -46,6 +46,7 @@ static const char *const trap_kind_names[MCU_TRAP_KIND_MAX + 1] = {
     [MCU_TRAP_UNINITIALIZED_ELEMENT] = "uninitialized element",
     [MCU_TRAP_CALL_STACK_EXHAUSTED] = "call stack exhausted",
     [MCU_TRAP_OUT_OF_BOUNDS_TABLE_ACCESS] = "out of bounds table access",
+    [MCU_TRAP_MMIO_ACCESS_OUTSIDE_GRANTED_RANGES] = "mmio access outside granted ranges",
 };
 
 const char *mcu_trap_kind_name(unsigned kind) {

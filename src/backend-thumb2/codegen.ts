@@ -10,9 +10,10 @@ import { selectFunction } from './isel/select-function.js';
 import { invertCond } from './isel/compare.js';
 import type { MBlock, MFunction, MInst } from './mir.js';
 import { allocateRegisters } from './regalloc.js';
+import { SOFT_FLOAT_TARGET, type TargetFeatures } from './target.js';
 
-export function generateFunction(f: IrFunction, mod: IrModule): MFunction {
-  const vf = selectFunction(f, mod);
+export function generateFunction(f: IrFunction, mod: IrModule, target: TargetFeatures = SOFT_FLOAT_TARGET): MFunction {
+  const vf = selectFunction(f, mod, target);
   allocateRegisters(vf);
   const blocks = buildFrame(vf);
   blocks.forEach((block, b) => simplifyBranches(block, b + 1));

@@ -5,12 +5,19 @@ import type { IrModule } from '../ir/module.js';
 import { generateFunction } from './codegen.js';
 import { emitFunction } from './emit.js';
 import { buildModuleObject, type ModuleObjectOptions } from './module-object.js';
+import { SOFT_FLOAT_TARGET, type TargetFeatures } from './target.js';
+
+export interface CompileOptions extends ModuleObjectOptions {
+  /** The core's features (the board's FPU); soft-float code when absent. */
+  readonly target?: TargetFeatures;
+}
 
 /**
  * Select, allocate and emit every function body, then assemble the module object. Pure:
  * the same module gives the same bytes.
  */
-export function compileModule(mod: IrModule, opts: ModuleObjectOptions = {}): ObjectFile {
-  const functions = mod.bodies.map((body) => emitFunction(generateFunction(body, mod)));
+export function compileModule(mod: IrModule, opts: CompileOptions = {}): ObjectFile {
+  const target = opts.target ?? SOFT_FLOAT_TARGET;
+  const functions = mod.bodies.map((body) => emitFunction(generateFunction(body, mod, target)));
   return buildModuleObject(mod, functions, opts);
 }

@@ -11,7 +11,7 @@
 
 import type { BitSlice, Encoding, FieldKind, OperandName } from './encodings.js';
 import { ENCODINGS } from './encodings.js';
-import type { Cond, Reg, Shift } from './mir.js';
+import { sReg, type Cond, type Reg, type Shift } from './mir.js';
 import { CONDITIONS, SHIFT_TYPES, expandThumbImm } from './operands.js';
 import type { Operands } from './selection.js';
 
@@ -131,6 +131,7 @@ function operandValue(encoding: Encoding, fields: Readonly<Record<string, number
       return p === 1 && w === 0 ? undefined : p === 1 ? 'pre' : 'post';
     }
     case 'sBit': return field(kind.bits);
+    case 'sreg': return sReg(field(kind.bits));
   }
 }
 

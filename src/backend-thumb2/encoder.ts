@@ -12,7 +12,7 @@ import { ENCODINGS_BY_MNEMONIC } from './encodings.js';
 import type { FlagMode, MInst } from './mir.js';
 import {
   condCode, tryBranchCond, tryBranchOffset, tryCoreReg, tryEncodedShift, tryItMask, tryLowReg,
-  tryRegList, trySignedMagnitude, tryThumbExpandImm, tryUImm,
+  tryRegList, trySignedMagnitude, trySRegField, tryThumbExpandImm, tryUImm,
 } from './operands.js';
 import { type Operands, type OperandForm, operandForms } from './selection.js';
 
@@ -235,6 +235,10 @@ function fieldValues(encoding: Encoding, name: OperandName, kind: FieldKind, ops
     }
     case 'sBit':
       return undefined;
+    case 'sreg': {
+      const r = operand(ops, name) as number | undefined;
+      return r === undefined ? undefined : one(kind.bits, trySRegField(r));
+    }
   }
 }
 

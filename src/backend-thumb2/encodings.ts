@@ -49,7 +49,9 @@ export type FieldKind =
   /** Index mode of a load/store: P and W bits (offset P=1 W=0, pre P=1 W=1, post P=0 W=1). */
   | { readonly kind: 'indexMode'; readonly p: string; readonly w: string }
   /** The S bit of 32-bit data-processing forms, set by the selector from the FlagMode. */
-  | { readonly kind: 'sBit'; readonly bits: string };
+  | { readonly kind: 'sBit'; readonly bits: string }
+  /** An FPU single-precision register (mir.ts sReg) split as the manual does: 'Vd:D' is Sd = Vd:D. */
+  | { readonly kind: 'sreg'; readonly bits: string };
 
 /**
  * Flag behaviour: 'none' never sets NZCV; 'outsideIT' (16-bit data processing) sets them
@@ -110,6 +112,7 @@ const sBit: FieldKind = { kind: 'sBit', bits: 'S' };
 const shift: FieldKind = { kind: 'shift', type: 'type', bits: 'imm3:imm2' };
 const offsetU = (bits: string, scale = 1): FieldKind => ({ kind: 'offsetU', bits, u: 'U', scale });
 const indexMode: FieldKind = { kind: 'indexMode', p: 'P', w: 'W' };
+const sreg = (bits: string): FieldKind => ({ kind: 'sreg', bits });
 const SP = 13;
 const LR = 14;
 const PC = 15;
@@ -259,6 +262,38 @@ function loadStore(shape: LoadStoreShape): Row[] {
     },
   );
   return rows;
+}
+
+/** UAL template of an FPU mnemonic with its data type: 'vadd.f32' -> 'vadd{c}.f32 <operands>'. */
+function vfpSyntax(mnemonic: string, operands: string): string {
+  const dot = mnemonic.indexOf('.');
+  return dot < 0 ? `${mnemonic}{c} ${operands}` : `${mnemonic.slice(0, dot)}{c}${mnemonic.slice(dot)} ${operands}`;
+}
+
+/** FPU three-register data processing, single precision (sz = 0): 11101110 opc1 Vn | Vd 101 0 N opc3 M 0 Vm. */
+function vfp3(mnemonic: string, opc1: string, opc3: string): Row {
+  return {
+    mnemonic, name: 'T1', layout: `11101110 ${opc1} Vn:4 | Vd:4 101 0 N ${opc3} M 0 Vm:4`,
+    operands: { rd: sreg('Vd:D'), rn: sreg('Vn:N'), rm: sreg('Vm:M') }, flags: 'none', it: 'any',
+    syntax: vfpSyntax(mnemonic, '{rd}, {rn}, {rm}'),
+  };
+}
+
+/** FPU two-register forms (VMOV, VABS, VNEG, VSQRT, VCVT), single precision: 11101110 1 D 11 opc2 | Vd 101 0 o7 1 M 0 Vm. */
+function vfp2(mnemonic: string, opc2: string, o7: string): Row {
+  return {
+    mnemonic, name: 'T1', layout: `11101110 1 D 11 ${opc2} | Vd:4 101 0 ${o7} 1 M 0 Vm:4`,
+    operands: { rd: sreg('Vd:D'), rm: sreg('Vm:M') }, flags: 'none', it: 'any',
+    syntax: vfpSyntax(mnemonic, '{rd}, {rm}'),
+  };
+}
+
+/** VCMP (E = 0) and VCMPE (E = 1), single precision: with a register (T1) or with #0.0 (T2). */
+function vfpCompare(mnemonic: string, e: string): Row[] {
+  return [
+    { mnemonic, name: 'T1', layout: `11101110 1 D 11 0100 | Vd:4 101 0 ${e} 1 M 0 Vm:4`, operands: { rd: sreg('Vd:D'), rm: sreg('Vm:M') }, flags: 'none', it: 'any', syntax: vfpSyntax(mnemonic, '{rd}, {rm}') },
+    { mnemonic, name: 'T2', layout: `11101110 1 D 11 0101 | Vd:4 101 0 ${e} 1 0 0 0000`, operands: { rd: sreg('Vd:D') }, flags: 'none', it: 'any', syntax: vfpSyntax(mnemonic, '{rd}, #0.0') },
+  ];
 }
 
 /** B, BL and CBZ branch offset fields. */
@@ -466,6 +501,20 @@ const ROWS: readonly Row[] = [
   { mnemonic: 'bkpt', name: 'T1', layout: '1011 1110 imm8:8', operands: { imm: imm('imm8') }, flags: 'none', it: 'any', syntax: 'bkpt #{imm}' },
   { mnemonic: 'nop', name: 'T1', layout: '1011 1111 0000 0000', operands: {}, flags: 'none', it: 'any', syntax: 'nop{c}{q}' },
   { mnemonic: 'nop', name: 'T2', layout: '11110 0 111 0 1 0 1111 | 10 0 0 0 000 00000000', operands: {}, flags: 'none', it: 'any', syntax: 'nop{c}{q}' },
+  // ---- FPU, FPv4-SP single precision (ARMv7-M ARM A7.7: VADD, VSUB, VMUL, VDIV, VSQRT, VABS,
+  // VNEG, VMOV, VCVT, VCMP, VMRS, VLDR, VSTR)
+  vfp3('vadd.f32', '0 D 11', '0'), vfp3('vsub.f32', '0 D 11', '1'), vfp3('vmul.f32', '0 D 10', '0'), vfp3('vdiv.f32', '1 D 00', '0'),
+  vfp2('vmov.f32', '0000', '0'), vfp2('vabs.f32', '0000', '1'), vfp2('vneg.f32', '0001', '0'), vfp2('vsqrt.f32', '0001', '1'),
+  // VCVT to an integer: opc2 100 unsigned, 101 signed; o7 (op) 1 rounds toward zero, 0 (VCVTR) by FPSCR.
+  vfp2('vcvt.u32.f32', '1100', '1'), vfp2('vcvt.s32.f32', '1101', '1'), vfp2('vcvtr.u32.f32', '1100', '0'), vfp2('vcvtr.s32.f32', '1101', '0'),
+  // VCVT to float: opc2 000; o7 (op) 1 signed source, 0 unsigned.
+  vfp2('vcvt.f32.u32', '1000', '0'), vfp2('vcvt.f32.s32', '1000', '1'),
+  ...vfpCompare('vcmp.f32', '0'), ...vfpCompare('vcmpe.f32', '1'),
+  { mnemonic: 'vmrs', name: 'T1', layout: '11101110 1111 0001 | 1111 1010 0001 0000', operands: {}, flags: 'always', it: 'any', syntax: 'vmrs{c} APSR_nzcv, fpscr' },
+  { mnemonic: 'vmov', name: 'T1 to S', layout: '11101110 000 0 Vn:4 | Rt:4 1010 N 00 1 0000', operands: { rd: sreg('Vn:N'), rt: reg('Rt') }, flags: 'none', it: 'any', syntax: 'vmov{c} {rd}, {rt}' },
+  { mnemonic: 'vmov', name: 'T1 to core', layout: '11101110 000 1 Vn:4 | Rt:4 1010 N 00 1 0000', operands: { rt: reg('Rt'), rn: sreg('Vn:N') }, flags: 'none', it: 'any', syntax: 'vmov{c} {rt}, {rn}' },
+  { mnemonic: 'vldr', name: 'T2', layout: '11101101 U D 01 Rn:4 | Vd:4 1010 imm8:8', operands: { rt: sreg('Vd:D'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4) }, flags: 'none', it: 'any', syntax: 'vldr{c} {rt}, {mem}' },
+  { mnemonic: 'vstr', name: 'T2', layout: '11101101 U D 00 Rn:4 | Vd:4 1010 imm8:8', operands: { rt: sreg('Vd:D'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4) }, flags: 'none', it: 'any', syntax: 'vstr{c} {rt}, {mem}' },
   ...DECODE_ONLY_ROWS.map((row): Row => ({ ...row, decodeOnly: true })),
 ];
 

@@ -67,6 +67,19 @@ function explicitOperands(inst: MInst): RegOperands {
       return { uses: [inst.rm], defs: [inst.rd] };
     case 'b': case 'bl': case 'it': case 'udf': case 'bkpt': case 'nop':
       return { uses: [], defs: [] };
+    case 'vadd.f32': case 'vsub.f32': case 'vmul.f32': case 'vdiv.f32':
+      return { uses: [inst.rn, inst.rm], defs: [inst.rd] };
+    case 'vsqrt.f32': case 'vabs.f32': case 'vneg.f32': case 'vmov.f32': case 'vmov':
+    case 'vcvt.s32.f32': case 'vcvt.u32.f32': case 'vcvtr.s32.f32': case 'vcvtr.u32.f32': case 'vcvt.f32.s32': case 'vcvt.f32.u32':
+      return { uses: [inst.rm], defs: [inst.rd] };
+    case 'vcmp.f32': case 'vcmpe.f32':
+      return { uses: inst.rm === undefined ? [inst.rd] : [inst.rd, inst.rm], defs: [] };
+    case 'vmrs':
+      return { uses: [], defs: [] };
+    case 'vldr':
+      return { uses: [inst.addr.rn], defs: [inst.rt] };
+    case 'vstr':
+      return { uses: [inst.rt, inst.addr.rn], defs: [] };
   }
 }
 
@@ -117,6 +130,17 @@ export function mapRegs(inst: MInst, f: (r: Reg) => Reg): MInst {
       return { ...inst, rd: f(inst.rd), rm: f(inst.rm) };
     case 'b': case 'bl': case 'it': case 'udf': case 'bkpt': case 'nop':
       return inst;
+    case 'vadd.f32': case 'vsub.f32': case 'vmul.f32': case 'vdiv.f32':
+      return { ...inst, rd: f(inst.rd), rn: f(inst.rn), rm: f(inst.rm) };
+    case 'vsqrt.f32': case 'vabs.f32': case 'vneg.f32': case 'vmov.f32': case 'vmov':
+    case 'vcvt.s32.f32': case 'vcvt.u32.f32': case 'vcvtr.s32.f32': case 'vcvtr.u32.f32': case 'vcvt.f32.s32': case 'vcvt.f32.u32':
+      return { ...inst, rd: f(inst.rd), rm: f(inst.rm) };
+    case 'vcmp.f32': case 'vcmpe.f32':
+      return inst.rm === undefined ? { ...inst, rd: f(inst.rd) } : { ...inst, rd: f(inst.rd), rm: f(inst.rm) };
+    case 'vmrs':
+      return inst;
+    case 'vldr': case 'vstr':
+      return { ...inst, rt: f(inst.rt), addr: mapAddress(inst.addr, f) };
   }
 }
 

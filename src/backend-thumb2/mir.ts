@@ -15,6 +15,16 @@ export const R9 = 9;
 
 export const isVirtual = (r: Reg): boolean => r >= VREG_BASE;
 
+/**
+ * FPU single-precision registers s0-s31 (FPv4-SP) are register numbers S_REG_BASE + n,
+ * between the core registers and the virtual ones. The allocator never hands them out:
+ * the selector keeps f32 values in core registers and uses S registers only as fixed
+ * scratch inside one FPU instruction sequence (isel/float-hard.ts).
+ */
+export const S_REG_BASE = 32;
+export const sReg = (n: number): Reg => S_REG_BASE + n;
+export const isSReg = (r: Reg): boolean => r >= S_REG_BASE && r < S_REG_BASE + 32;
+
 export type Cond = 'eq' | 'ne' | 'cs' | 'cc' | 'mi' | 'pl' | 'vs' | 'vc' | 'hi' | 'ls' | 'ge' | 'lt' | 'gt' | 'le' | 'al';
 
 /**
@@ -57,6 +67,14 @@ export type UnaryOp = 'clz' | 'rbit' | 'rev' | 'rev16' | 'revsh' | 'sxtb' | 'sxt
 export type LoadOp = 'ldr' | 'ldrb' | 'ldrh' | 'ldrsb' | 'ldrsh';
 export type StoreOp = 'str' | 'strb' | 'strh';
 export type LongMulOp = 'umull' | 'smull' | 'umlal' | 'smlal';
+/** FPU (VFP) operations on S registers, single precision only (FPv4-SP). */
+export type VfpBinaryOp = 'vadd.f32' | 'vsub.f32' | 'vmul.f32' | 'vdiv.f32';
+/** vmov.f32 is the S-to-S copy. */
+export type VfpUnaryOp = 'vsqrt.f32' | 'vabs.f32' | 'vneg.f32' | 'vmov.f32';
+/** Float <-> 32-bit integer in S registers: vcvt to an integer rounds toward zero, vcvtr
+ *  by FPSCR's mode; both saturate and give 0 for NaN. To float rounds by FPSCR's mode. */
+export type VfpConvertOp =
+  | 'vcvt.s32.f32' | 'vcvt.u32.f32' | 'vcvtr.s32.f32' | 'vcvtr.u32.f32' | 'vcvt.f32.s32' | 'vcvt.f32.u32';
 
 export type MInst =
   | { op: DataOp; rd: Reg; rn: Reg; src: Operand2; s: FlagMode; cond?: Cond }
@@ -87,7 +105,19 @@ export type MInst =
   | { op: 'udf' | 'bkpt'; imm: number; srcOffset?: number }
   | { op: 'nop' }
   /** Register copy inserted by the selector; the allocator coalesces or lowers it to mov. */
-  | { op: 'copy'; rd: Reg; rm: Reg };
+  | { op: 'copy'; rd: Reg; rm: Reg }
+  // ---- FPU: rd/rn/rm name S registers (sReg), except vmov's core-register side and vldr/vstr's base
+  | { op: VfpBinaryOp; rd: Reg; rn: Reg; rm: Reg; cond?: Cond }
+  | { op: VfpUnaryOp | VfpConvertOp; rd: Reg; rm: Reg; cond?: Cond }
+  /** Compare rd with rm, or with #0.0 when rm is absent, into FPSCR's NZCV; vcmpe also
+   *  raises Invalid Operation for quiet NaNs. */
+  | { op: 'vcmp.f32' | 'vcmpe.f32'; rd: Reg; rm?: Reg; cond?: Cond }
+  /** vmrs APSR_nzcv, fpscr: copy the FPU's comparison flags to the core's NZCV. */
+  | { op: 'vmrs'; cond?: Cond }
+  /** Move 32 bits between a core register and an S register (exactly one side is an S register). */
+  | { op: 'vmov'; rd: Reg; rm: Reg; cond?: Cond }
+  /** Load/store an S register: [rn, #offset], offset a multiple of 4 within +-1020. */
+  | { op: 'vldr' | 'vstr'; rt: Reg; addr: Address & { kind: 'imm' }; cond?: Cond };
 
 export type MOp = MInst['op'];
 

@@ -8,7 +8,7 @@
 // plain number.
 
 import { InternalError } from '../diagnostics/errors.js';
-import type { Cond, Reg, ShiftKind } from './mir.js';
+import { isSReg, S_REG_BASE, type Cond, type Reg, type ShiftKind } from './mir.js';
 
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -32,6 +32,11 @@ export const tryLowReg = (r: Reg): LowReg | undefined =>
 export const tryCoreReg = (r: Reg): CoreReg | undefined =>
   Number.isInteger(r) && r >= 0 && r <= 15 ? (r as CoreReg) : undefined;
 export const lowReg = (r: Reg): LowReg => checked(tryLowReg(r), 'low register', r);
+
+/** s0-s31 as the 5-bit number split over Vx:X fields (mir.ts numbers them from S_REG_BASE). */
+export type SRegField = Brand<number, 'SRegField'>;
+export const trySRegField = (r: Reg): SRegField | undefined =>
+  isSReg(r) ? ((r - S_REG_BASE) as SRegField) : undefined;
 export const coreReg = (r: Reg): CoreReg => checked(tryCoreReg(r), 'core register', r);
 
 // ---------------------------------------------------------------- plain immediates

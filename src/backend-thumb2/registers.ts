@@ -3,7 +3,7 @@
 // The register allocator reads the classes below; the printer reads the names. r9 is not
 // allocatable: it holds the base of linear memory everywhere (docs/abi.md).
 
-import { LR, PC, R9, SP, type Reg } from './mir.js';
+import { isSReg, LR, PC, R9, S_REG_BASE, SP, type Reg } from './mir.js';
 
 /** Number of core registers (r0-r15). */
 export const CORE_REG_COUNT = 16;
@@ -15,6 +15,7 @@ const REG_NAMES: readonly string[] = [
 ];
 
 export function regName(r: Reg): string {
+  if (isSReg(r)) return `s${r - S_REG_BASE}`;
   const name = REG_NAMES[r];
   if (name === undefined) throw new RangeError(`not a physical register: ${r}`);
   return name;

@@ -7,7 +7,7 @@
 // equivalences live here once and the rows stay plain data.
 
 import { InternalError } from '../diagnostics/errors.js';
-import type { Cond, FlagMode, MInst, Operand2, Reg, Shift } from './mir.js';
+import { isSReg, type Cond, type FlagMode, type MInst, type Operand2, type Reg, type Shift } from './mir.js';
 
 /** Operands by the names encodings.ts uses. Absent shift = none; absent mode = offset addressing. */
 export interface Operands {
@@ -141,6 +141,20 @@ export function operandForms(inst: MInst, ctx: FormContext): OperandForm[] {
       return [form('nop', {}, 'keep')];
     case 'copy':
       throw new InternalError(STAGE, `'copy' is a pseudo-instruction; the register allocator must lower it`);
+    case 'vadd.f32': case 'vsub.f32': case 'vmul.f32': case 'vdiv.f32':
+      return [form(inst.op, { rd: inst.rd, rn: inst.rn, rm: inst.rm }, 'keep')];
+    case 'vsqrt.f32': case 'vabs.f32': case 'vneg.f32': case 'vmov.f32':
+    case 'vcvt.s32.f32': case 'vcvt.u32.f32': case 'vcvtr.s32.f32': case 'vcvtr.u32.f32': case 'vcvt.f32.s32': case 'vcvt.f32.u32':
+      return [form(inst.op, { rd: inst.rd, rm: inst.rm }, 'keep')];
+    case 'vcmp.f32': case 'vcmpe.f32':
+      return [form(inst.op, inst.rm === undefined ? { rd: inst.rd } : { rd: inst.rd, rm: inst.rm }, 'keep')];
+    case 'vmrs':
+      return [form('vmrs', {}, 'any')];
+    case 'vmov':
+      // Core to S register (VMOV Sn, Rt) or S to core (VMOV Rt, Sn); S to S is vmov.f32.
+      return [form('vmov', isSReg(inst.rd) ? { rd: inst.rd, rt: inst.rm } : { rt: inst.rd, rn: inst.rm }, 'keep')];
+    case 'vldr': case 'vstr':
+      return [form(inst.op, { rt: inst.rt, rn: inst.addr.rn, imm: inst.addr.offset }, 'keep')];
   }
 }
 

@@ -11,6 +11,7 @@ import { run } from '../driver/run.js';
 import { sim } from '../driver/sim.js';
 import { exitCodeOf, formatSimStats } from '../sim/simulate.js';
 import { DEFAULT_INIT_BOARD, initProject, parseInitLanguage } from '../driver/init.js';
+import { flash, type FlashMethod } from '../flash/flash.js';
 
 const EXIT_USER_ERROR = 1;
 const EXIT_INTERNAL_ERROR = 70;
@@ -120,6 +121,30 @@ compileOptions(
     onOutput: (chunk) => void process.stdout.write(chunk),
   });
   process.exitCode = code;
+});
+
+compileOptions(
+  program
+    .command('flash')
+    .description('write firmware to a board through a debug probe (a gdbserver or OpenOCD), verify it, reset and run it')
+    .argument('[app]', 'firmware .elf, or module (.wasm, .wat, .c, .ts) built first (default: the project\'s)')
+    .addOption(new Option('--method <method>', 'how to reach the board (default: the board\'s [flash] method; gdb when --port is given)').choices(['gdb', 'openocd']))
+    .option('--port <host:port>', 'gdbserver to talk to (gdb method; default localhost:3333)')
+    .option('--interface <cfg>', 'OpenOCD debug adapter config, e.g. cmsis-dap.cfg (default: the board\'s)')
+    .option('--dry-run', 'print what would be done (the OpenOCD command line, or the gdb steps) and touch nothing')
+    .option('--no-verify', 'skip reading the written memory back')
+    .option('--timeout <seconds>', 'deadline of each gdbserver request', parseSeconds, 5),
+).action(async (app: string | undefined, flags: CompileFlags & { method?: FlashMethod; port?: string; interface?: string; dryRun?: boolean; verify: boolean; timeout: number }) => {
+  await flash({
+    ...commonBuildOptions(app, flags, '.elf'), // a module builds into a temporary folder
+    ...(flags.method !== undefined ? { method: flags.method } : {}),
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.interface !== undefined ? { interface: flags.interface } : {}),
+    dryRun: flags.dryRun === true,
+    verify: flags.verify,
+    timeoutMs: flags.timeout * 1000,
+    print: (line) => void process.stdout.write(`${line}\n`),
+  });
 });
 
 program

@@ -22,6 +22,10 @@ export const messages = {
   'config': 'project config error',
   'compile': 'source does not compile',
   'init': 'cannot create project',
+  'flash': 'cannot flash the board',
+  'hal': 'HAL import error',
+  'mmio-grant': 'peripheral access not granted',
+  'interrupts': 'interrupt binding error',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof messages;

@@ -14,6 +14,15 @@ export interface MemoryRegion {
   readonly size: number;
 }
 
+/** A peripheral address range the board grants every module (`[[peripherals]]`): the HAL's
+ *  inline register accesses may touch it without the project granting it. */
+export interface BoardPeripheral {
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
+  readonly access: 'r' | 'w' | 'rw';
+}
+
 export interface Board {
   readonly name: string;
   readonly description: string;
@@ -25,7 +34,12 @@ export interface Board {
   readonly stackSize: number;
   readonly console: { readonly kind: ConsoleKind; readonly base: number };
   readonly qemuMachine: string;
-  readonly flashMethod: { readonly method: 'gdb' | 'openocd'; readonly target?: string };
+  /** `target`: OpenOCD target config; `interface`: its debug adapter config (both for `openocd`). */
+  readonly flashMethod: { readonly method: 'gdb' | 'openocd'; readonly target?: string; readonly interface?: string };
+  /** Granted peripheral ranges (`[[peripherals]]`); none when the file lists none. */
+  readonly peripherals?: readonly BoardPeripheral[];
+  /** IRQ line numbers by name (`[irqs]`): NVIC input n is exception 16 + n. */
+  readonly irqs?: Readonly<Record<string, number>>;
 }
 
 /** boards/ of this package (works from src/ under vitest and from dist/src/ when built). */
@@ -80,7 +94,10 @@ export function loadBoard(name: string): Board {
     return v;
   };
   const target = get('flash.target');
+  const adapter = get('flash.interface');
   const clockHz = get('cpu.clock_hz');
+  const peripherals = boardPeripherals(get('peripherals'), file);
+  const irqs = boardIrqs(get('irqs'), file);
   return {
     name: str('name'),
     description: str('description', ''),
@@ -94,6 +111,40 @@ export function loadBoard(name: string): Board {
     flashMethod: {
       method: str('flash.method') as 'gdb' | 'openocd',
       ...(typeof target === 'string' ? { target } : {}),
+      ...(typeof adapter === 'string' ? { interface: adapter } : {}),
     },
+    ...(peripherals !== undefined ? { peripherals } : {}),
+    ...(irqs !== undefined ? { irqs } : {}),
   };
+}
+
+function boardPeripherals(list: unknown, file: string): BoardPeripheral[] | undefined {
+  if (list === undefined) return undefined;
+  const bad = (detail: string) => userError('board', `[[peripherals]]: ${detail}`, { file });
+  if (!Array.isArray(list)) throw bad('expected an array of tables ([[peripherals]])');
+  return list.map((entry: unknown, i) => {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const num = (key: string): number => {
+      const v = e[key];
+      const n = typeof v === 'number' || typeof v === 'bigint' ? Number(v) : NaN;
+      if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) throw bad(`entry ${i}: '${key}' must be an integer below 2^32`);
+      return n;
+    };
+    const access = e['access'] ?? 'rw';
+    if (typeof e['name'] !== 'string') throw bad(`entry ${i}: 'name' must be a string`);
+    if (access !== 'r' && access !== 'w' && access !== 'rw') throw bad(`entry ${i}: 'access' must be "r", "w" or "rw"`);
+    return { name: e['name'], base: num('base'), size: num('size'), access };
+  });
+}
+
+function boardIrqs(table: unknown, file: string): Record<string, number> | undefined {
+  if (table === undefined) return undefined;
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) throw userError('board', '[irqs] must be a table of name = IRQ number', { file });
+  return Object.fromEntries(
+    Object.entries(table).map(([name, v]) => {
+      const n = typeof v === 'number' || typeof v === 'bigint' ? Number(v) : NaN;
+      if (!Number.isInteger(n) || n < 0 || n > 239) throw userError('board', `[irqs] ${name} must be an IRQ number 0-239`, { file });
+      return [name, n];
+    }),
+  );
 }

@@ -20,6 +20,10 @@ import { writeObject } from '../elf/write-object.js';
 import { link, type LinkOptions, type LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
 import { writeFileAtomic } from './output.js';
+import { buildInterruptVeneers } from '../backend-thumb2/interrupt-veneers.js';
+import { interruptVeneerSpecs } from './interrupts.js';
+import { grantedRanges } from './peripherals.js';
+import type { InterruptBinding, PeripheralGrant } from './project.js';
 import { buildRuntime } from './runtime.js';
 
 export type EmitKind = 'obj' | 'elf' | 'bin' | 'hex';
@@ -40,10 +44,14 @@ export interface BuildOptions {
   readonly verify?: boolean;
   /** Machine stack in bytes; overrides the board's `stack.size` (project config `stack_size`). */
   readonly stackSize?: number;
-  /** -O level: the C and AssemblyScript compilers use it; recorded for mcu-aot's own passes. */
+  /** -O level: selects the IR pipeline (default -O2); the C and AssemblyScript compilers use it too. */
   readonly optLevel?: OptLevel;
   /** Profile for a profile-guided build (recorded: src/pgo reads it once it exists). */
   readonly profile?: string;
+  /** Peripheral ranges granted beyond the board's (project [peripherals], --grant). */
+  readonly grants?: readonly PeripheralGrant[];
+  /** IRQ lines bound to exported handlers (project [interrupts]). */
+  readonly interrupts?: readonly InterruptBinding[];
   /** Where progress notes and dumps go (stderr in the CLI). */
   readonly log: (line: string) => void;
 }
@@ -63,16 +71,18 @@ export async function compileToObject(opts: BuildOptions): Promise<{ object: Obj
   const { bytes, file } = await loadWasm(opts.input, { log: opts.log, ...(opts.optLevel !== undefined ? { optLevel: opts.optLevel } : {}) });
   const module = decodeModule(bytes, file);
   validateModule(module, file);
-  const ir = lowerModule(module, { prefix: 'wasm', file });
+  const ir = lowerModule(module, { prefix: 'wasm', file, hal: { grants: grantedRanges(opts.board, opts.grants) } });
   for (const f of ir.bodies) {
     runPipeline(f, {
       disable: opts.disablePasses ?? [],
       dumpAfter: opts.dumpAfter ?? [],
       verify: opts.verify ?? true,
       dump: (pass, text) => opts.log(`; after ${pass}\n${text}`),
+      context: { module: ir },
+      ...(opts.optLevel !== undefined && { optLevel: opts.optLevel }),
     });
   }
-  return { object: compileModule(ir), ir };
+  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu } }), ir };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -108,8 +118,10 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
   const runtime = await buildRuntime(opts.board);
   const runtimeObjects = runtime.objects.map((path) => readObject(readFileSync(path), path));
   const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
+  const interrupts = interruptVeneerSpecs(opts.interrupts ?? [], opts.board, ir);
+  const veneers = interrupts.length > 0 ? [buildInterruptVeneers(interrupts)] : [];
   const result = link(
-    { objects: [object, ...runtimeObjects], archives: [{ name: runtime.libgcc, members: libgcc.members }] },
+    { objects: [object, ...veneers, ...runtimeObjects], archives: [{ name: runtime.libgcc, members: libgcc.members }] },
     {
       flash: opts.board.flash,
       ram: opts.board.ram,

@@ -27,6 +27,7 @@ import type { ImportName, IrModule } from '../ir/module.js';
 import { runPipeline } from '../ir/pipeline.js';
 import { link, type LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
+import type { TargetFeatures } from '../backend-thumb2/target.js';
 import { bindImports, type Binding, type ModuleBindings } from './module-binding.js';
 import { buildRuntime } from './runtime.js';
 
@@ -52,6 +53,8 @@ export interface FirmwareOptions {
   readonly extraObjects?: readonly ObjectFile[];
   readonly verify?: boolean;
   readonly log?: (line: string) => void;
+  /** The core's features for code generation; buildFirmware takes them from the board. */
+  readonly target?: TargetFeatures;
 }
 
 export interface FirmwareResult {
@@ -63,7 +66,7 @@ export interface FirmwareResult {
 const WASM_PAGE = 65536;
 
 export async function buildFirmware(inputs: readonly FirmwareModuleInput[], board: Board, opts: FirmwareOptions = {}): Promise<FirmwareResult> {
-  const { objects, primary, prefixes } = compileFirmwareModules(inputs, opts);
+  const { objects, primary, prefixes } = compileFirmwareModules(inputs, { target: { fpu: board.cpu.fpu }, ...opts });
   const runtime = await buildRuntime(board);
   const runtimeObjects = runtime.objects.map((path) => readObject(readFileSync(path), path));
   const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
@@ -142,11 +145,11 @@ export function compileFirmwareModules(inputs: readonly FirmwareModuleInput[], o
       const owner = irs[primaryOwner]!.memory!;
       ir = { ...ir, memory: { ...ir.memory, minPages: owner.minPages, ...(owner.maxPages !== undefined && { maxPages: owner.maxPages }) } };
     }
-    for (const f of ir.bodies) runPipeline(f, { disable: [], dumpAfter: [], verify: opts.verify ?? true, dump: () => {} });
+    for (const f of ir.bodies) runPipeline(f, { disable: [], dumpAfter: [], verify: opts.verify ?? true, dump: () => {}, context: { module: ir } });
     irs.push(ir);
     const ownsMemory = ir.memory !== undefined && ir.memory.import === undefined;
     const ownMemoryBytes = ownsMemory && i !== primaryOwner ? Math.min(ir.memory!.minPages * WASM_PAGE, opts.moduleMemory ?? Infinity) : undefined;
-    return compileModule(ir, { multiModule: { entry: i === entry, ...(ownMemoryBytes !== undefined && { ownMemoryBytes }) }, objectName: `${prefixes[i]}.o` });
+    return compileModule(ir, { ...(opts.target !== undefined && { target: opts.target }), multiModule: { entry: i === entry, ...(ownMemoryBytes !== undefined && { ownMemoryBytes }) }, objectName: `${prefixes[i]}.o` });
   });
   return { objects, prefixes, ...(primaryOwner !== undefined && { primary: irs[primaryOwner]!.memory }) };
 }

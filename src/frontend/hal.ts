@@ -70,7 +70,7 @@ export const HAL_FUNCTIONS: readonly HalFunction[] = [
   runtime('interrupts_enable', [], undefined, 'Unmasks interrupts (cpsie i).'),
   runtime('interrupts_disable', [], undefined, 'Masks every interrupt with configurable priority (cpsid i).'),
   runtime('wait_for_interrupt', [], undefined, 'Sleeps until an interrupt arrives (wfi).'),
-  runtime('millis', [], 'i64', 'Milliseconds since the clock started (SysTick, started on first use or at reset when a SysTick handler is bound).'),
+  runtime('millis', [], 'i32', 'Milliseconds since the clock started, wrapping at 2^32 (about 49.7 days): SysTick, started on first use, or at reset when a SysTick handler is bound.'),
   runtime('delay_ms', [{ name: 'ms', type: 'i32', unsigned: true }], undefined, 'Busy-waits `ms` milliseconds on the SysTick clock.'),
   runtime('cycles', [], 'i32', 'Processor clock cycles since the clock started, wrapping at 2^32 (from the SysTick count).'),
 ];

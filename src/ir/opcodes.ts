@@ -148,6 +148,12 @@ export const OPCODES = {
   memory_fill: { imm: 'none', args: 3, result: 'none', mayTrap: true, sideEffects: true },
   /** memory_init(dst, src, n): copy from data segment `index` (empty once dropped); checked first. */
   memory_init: { imm: 'data', args: 3, result: 'none', mayTrap: true, sideEffects: true },
+  /** mmio_load(addr): read of the absolute address addr + offset (a peripheral register, not
+   *  linear memory), mem.bytes 1, 2 or 4, zero-extended to i32. Unchecked: the lowering
+   *  checks it against the granted ranges first. Never removed, even when unused. */
+  mmio_load: { imm: 'mem', args: 1, result: 'explicit', sideEffects: true },
+  /** mmio_store(addr, value): write of the low mem.bytes of value to addr + offset. */
+  mmio_store: { imm: 'mem', args: 2, result: 'none', sideEffects: true },
   /** data_drop: data segment `index` becomes empty. */
   data_drop: { imm: 'data', args: 0, result: 'none', sideEffects: true },
 

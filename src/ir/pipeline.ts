@@ -5,19 +5,56 @@
 import { userError } from '../diagnostics/errors.js';
 import type { IrFunction } from './function.js';
 import type { Pass, PassContext } from './pass.js';
+import * as boundsCheckElim from './passes/bounds-check-elim.js';
+import * as constFold from './passes/const-fold.js';
+import * as copyProp from './passes/copy-prop.js';
 import * as dce from './passes/dce.js';
+import * as gvn from './passes/gvn.js';
+import * as inline from './passes/inline.js';
+import * as licm from './passes/licm.js';
+import * as loadStoreElim from './passes/load-store-elim.js';
 import * as removeUnreachableBlocks from './passes/remove-unreachable-blocks.js';
 import * as simplifyBlockParams from './passes/simplify-block-params.js';
+import * as strengthReduce from './passes/strength-reduce.js';
 import { printFunction } from './printer.js';
 import { assertValid, verifyContextFor } from './verifier.js';
 
-export const PIPELINE: readonly Pass[] = [
+/** Optimisation level, as `-O<level>` spells it (the driver's OptLevel). -O3 is -O2. */
+export type IrOptLevel = '0' | '1' | '2' | '3' | 's';
+
+/** What code generation needs: no unreachable blocks, compact SSA. */
+const REQUIRED: readonly Pass[] = [
   removeUnreachableBlocks, // before simplify-block-params, which leaves unreachable blocks alone
   simplifyBlockParams,
-  dce, // after simplify-block-params: the args it drops may have been the only uses
 ];
 
-export const PASS_NAMES: readonly string[] = PIPELINE.map((p) => p.name);
+const O1: readonly Pass[] = [
+  ...REQUIRED,
+  constFold, // folds branches too: removes the blocks they no longer reach
+  copyProp, // identities and the block params that folding left with one value
+  dce, // last: what the others left unused (the args simplify-block-params dropped, too)
+];
+
+const O2: readonly Pass[] = [
+  ...REQUIRED,
+  inline, // first: the inlined bodies go through everything after it with the caller
+  constFold,
+  copyProp,
+  strengthReduce, // after const-fold: divisors it made constant
+  gvn, // after strength-reduce: the shifts and masks it created merge
+  licm, // after gvn: one copy of each invariant to hoist
+  loadStoreElim,
+  boundsCheckElim, // after gvn and load-store-elim: equal addresses are one value
+  dce,
+];
+
+export const PIPELINES: Readonly<Record<IrOptLevel, readonly Pass[]>> = { '0': REQUIRED, '1': O1, '2': O2, '3': O2, s: O2 };
+
+/** The default pipeline (-O2), in order. */
+export const PIPELINE: readonly Pass[] = O2;
+
+/** Every pass any level runs: what --disable and --dump-after accept. */
+export const PASS_NAMES: readonly string[] = [...new Set(O2.map((p) => p.name))];
 
 export interface PipelineOptions {
   /** Pass names to skip. */
@@ -28,6 +65,8 @@ export interface PipelineOptions {
   readonly verify: boolean;
   readonly dump: (passName: string, text: string) => void;
   readonly context?: PassContext;
+  /** Which pipeline (default -O2). -Os also makes the passes favour size (inline). */
+  readonly optLevel?: IrOptLevel;
 }
 
 /** Run the pipeline on `f` in place. Unknown pass names are a usage error. A verifier
@@ -36,10 +75,11 @@ export interface PipelineOptions {
 export function runPipeline(f: IrFunction, options: PipelineOptions): void {
   const disabled = checkedNames(options.disable ?? [], '--disable');
   const dumped = checkedNames(options.dumpAfter ?? [], '--dump-after');
-  const context = options.context ?? {};
+  const level = options.optLevel ?? '2';
+  const context: PassContext = { ...options.context, ...(level === 's' && { optimizeForSize: true }) };
   const verifyContext = context.module === undefined ? {} : verifyContextFor(context.module);
   if (options.verify) assertValid(f, 'IR construction', verifyContext);
-  for (const pass of PIPELINE) {
+  for (const pass of PIPELINES[level]) {
     if (disabled.has(pass.name)) continue;
     pass.run(f, context);
     if (options.verify) assertValid(f, pass.name, verifyContext);

@@ -27,6 +27,7 @@ export const TRAP_KINDS = {
   'uninitialized element': 8,
   'call stack exhausted': 9,
   'out of bounds table access': 10,
+  'mmio access outside granted ranges': 11,
 } as const;
 
 export type TrapKind = keyof typeof TRAP_KINDS;

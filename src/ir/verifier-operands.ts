@@ -202,6 +202,14 @@ function checkAccessWidth(o: Operands, type: Type | undefined, isLoad: boolean):
   if (mem.signed && !(isLoad && isInt(type) && mem.bytes < BYTES[type])) o.report(`${access}: sign extension only applies to narrow integer loads`);
 }
 
+/** A peripheral register access: an i32 value, 1, 2 or 4 bytes, zero-extended. */
+function checkMmioAccess(o: Operands, type: Type | undefined): void {
+  const mem = o.inst.mem;
+  if (type !== undefined && type !== 'i32') o.report(`${o.inst.op} of type ${type}: peripheral accesses are i32`);
+  if (mem !== undefined && mem.bytes === 8) o.report(`${o.inst.op} of 8 bytes: at most 4`);
+  if (mem?.signed === true) o.report(`${o.inst.op} cannot sign-extend`);
+}
+
 function checkGlobal(o: Operands, isSet: boolean): void {
   const global = o.inst.index === undefined ? undefined : o.ctx.global?.(o.inst.index);
   if (o.ctx.global !== undefined && o.inst.index !== undefined && global === undefined) o.report(`no global g${o.inst.index}`);
@@ -288,6 +296,14 @@ const OPCODE_RULES: Partial<Record<Opcode, (o: Operands) => void>> = {
   store: (o) => {
     expectType(o, 0, 'i32', 'address');
     checkAccessWidth(o, o.inst.args[1] === undefined ? undefined : o.typeOf(o.inst.args[1]), false);
+  },
+  mmio_load: (o) => {
+    expectType(o, 0, 'i32', 'address');
+    checkMmioAccess(o, o.inst.type);
+  },
+  mmio_store: (o) => {
+    expectType(o, 0, 'i32', 'address');
+    checkMmioAccess(o, o.inst.args[1] === undefined ? undefined : o.typeOf(o.inst.args[1]));
   },
   memory_grow: (o) => expectType(o, 0, 'i32', 'delta'),
   memory_copy: (o) => [0, 1, 2].forEach((i) => expectType(o, i, 'i32', `arg ${i}`)),

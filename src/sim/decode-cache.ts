@@ -21,8 +21,6 @@ export class DecodeCache {
   private readonly ramSlots: Int32Array;
   /** Slot 0 means "not decoded yet". */
   private readonly entries: CacheEntry[] = [{ exec: undefinedExec, size: 2, decoded: undefined }];
-  /** Entries decoded since the start (the JIT's future hotness counters start from these). */
-  decodes = 0;
 
   constructor(private readonly mem: Memory) {
     this.flashSlots = new Int32Array(mem.flash.length >>> 1);
@@ -60,7 +58,6 @@ export class DecodeCache {
   private decodeAt(pc: number): CacheEntry {
     const hw1 = this.mem.fetch16(pc);
     const hw2 = isThumb32(hw1) ? this.mem.fetch16(pc + 2) : 0;
-    this.decodes++;
     const decoded = decodeThumb(hw1, hw2);
     if (decoded === undefined) return { exec: undefinedExec, size: isThumb32(hw1) ? 4 : 2, decoded };
     return { exec: compileInstruction(decoded, pc), size: decoded.size, decoded };
@@ -73,12 +70,5 @@ export class DecodeCache {
     // Also the halfword before the page: a 32-bit instruction may straddle into it.
     const first = Math.max(0, (page << CODE_PAGE_BITS) / 2 - 1);
     this.ramSlots.fill(0, first, ((page + 1) << CODE_PAGE_BITS) / 2);
-  }
-
-  /** The decoded instruction at `pc` if it was executed (for traces and the JIT). */
-  peek(pc: number): CacheEntry | undefined {
-    const f = (pc - this.mem.flashBase) >>> 0;
-    const slot = f < this.mem.flash.length ? this.flashSlots[f >>> 1] : this.ramSlots[((pc - this.mem.ramBase) >>> 0) >>> 1];
-    return slot === undefined || slot === 0 ? undefined : this.entries[slot];
   }
 }

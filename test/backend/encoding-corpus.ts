@@ -5,7 +5,7 @@
 // and offsets sit on the boundaries where the chosen encoding changes.
 
 import type { EncodeContext } from '../../src/backend-thumb2/encoder.js';
-import type { Cond, DataOp, FlagMode, MInst, Reg, ShiftKind } from '../../src/backend-thumb2/mir.js';
+import { sReg, type Cond, type DataOp, type FlagMode, type MInst, type Reg, type ShiftKind } from '../../src/backend-thumb2/mir.js';
 
 export interface CorpusEntry {
   readonly inst: MInst;
@@ -233,10 +233,35 @@ function miscellaneous(): CorpusEntry[] {
   return entries;
 }
 
+/** s0-s31: every S register in every position of every FPU form. */
+export const S_REGS: readonly Reg[] = Array.from({ length: 32 }, (_, n) => sReg(n));
+
+function fpu(): CorpusEntry[] {
+  const entries: CorpusEntry[] = [];
+  for (const [rd, rn, rm] of sweep(S_REGS, 3) as [Reg, Reg, Reg][]) {
+    for (const op of ['vadd.f32', 'vsub.f32', 'vmul.f32', 'vdiv.f32'] as const) entries.push(out({ op, rd, rn, rm }));
+    for (const op of ['vsqrt.f32', 'vabs.f32', 'vneg.f32', 'vmov.f32', 'vcvt.s32.f32', 'vcvt.u32.f32', 'vcvtr.s32.f32', 'vcvtr.u32.f32', 'vcvt.f32.s32', 'vcvt.f32.u32'] as const) {
+      entries.push(out({ op, rd, rm: rn }));
+    }
+    for (const op of ['vcmp.f32', 'vcmpe.f32'] as const) entries.push(out({ op, rd, rm }), out({ op, rd }));
+  }
+  for (const [core, s] of GENERAL.map((r, i): [Reg, Reg] => [r, sReg((i * 7) % 32)])) {
+    entries.push(out({ op: 'vmov', rd: s, rm: core }), out({ op: 'vmov', rd: core, rm: s }));
+  }
+  for (const s of S_REGS) entries.push(out({ op: 'vmov', rd: s, rm: 12 - (s % 12) }), out({ op: 'vmov', rd: s % 13, rm: s }));
+  for (const op of ['vldr', 'vstr'] as const) {
+    for (const [rn, rt] of [...GENERAL, 13].map((r, i): [Reg, Reg] => [r, sReg((i * 5 + 3) % 32)])) entries.push(out({ op, rt, addr: { kind: 'imm', rn, offset: 8 } }));
+    for (const offset of [0, 4, -4, 1020, -1020]) entries.push(out({ op, rt: sReg(31), addr: { kind: 'imm', rn: 2, offset } }), out({ op, rt: sReg(0), addr: { kind: 'imm', rn: 13, offset } }));
+  }
+  entries.push(out({ op: 'vmrs' }));
+  entries.push(...inIT({ op: 'vadd.f32', rd: sReg(1), rn: sReg(2), rm: sReg(3) }, 'gt'), ...inIT({ op: 'vmov', rd: 4, rm: sReg(5) }, 'mi'));
+  return entries;
+}
+
 /** The whole corpus, in the order it is assembled. */
 export function buildCorpus(): CorpusEntry[] {
   return [
     ...dataOps(), ...spArithmetic(), ...moves(), ...shifts(), ...compares(), ...multiplyDivideBits(),
-    ...loadsAndStores(), ...pushPop(), ...branches(), ...miscellaneous(),
+    ...loadsAndStores(), ...pushPop(), ...branches(), ...miscellaneous(), ...fpu(),
   ];
 }

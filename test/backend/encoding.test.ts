@@ -15,7 +15,8 @@ import { formatInst } from '../../src/backend-thumb2/printer.js';
 import { BRANCH_EDGES, buildCorpus, type CorpusEntry } from './encoding-corpus.js';
 import { normalizeObjdump, normalizeOurs } from './objdump-text.js';
 
-const AS_FLAGS = ['-mthumb', '-mcpu=cortex-m4', '-mimplicit-it=never'];
+// Cortex-M4 with its FPv4-SP FPU: the FPU rows (mps2-an386) assemble too.
+const AS_FLAGS = ['-mthumb', '-mcpu=cortex-m4', '-mfpu=fpv4-sp-d16', '-mimplicit-it=never'];
 const PRELUDE = '.syntax unified\n.thumb\n';
 
 interface Assembled {

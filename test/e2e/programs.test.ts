@@ -12,7 +12,7 @@ import { build } from '../../src/driver/build.js';
 import { runInNode } from '../support/node-oracle.js';
 import { listPrograms, loadProgram } from '../support/programs.js';
 
-const BOARDS = ['lm3s6965', 'mps2-an385'];
+const BOARDS = ['lm3s6965', 'mps2-an385', 'mps2-an386'];
 const work = mkdtempSync(join(tmpdir(), 'mcu-aot-e2e-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InternalError, UserError } from '../../src/diagnostics/errors.js';
 import { parseFunction } from '../../src/ir/parser.js';
-import { PASS_NAMES, runPipeline } from '../../src/ir/pipeline.js';
+import { PASS_NAMES, PIPELINES, runPipeline } from '../../src/ir/pipeline.js';
 import { printFunction } from '../../src/ir/printer.js';
 import { assertValid, verifyFunction } from '../../src/ir/verifier.js';
 import { interpret, randomLoweredFunction } from './random-ir.js';
@@ -9,8 +9,14 @@ import { interpret, randomLoweredFunction } from './random-ir.js';
 const noDump = (): void => {};
 
 describe('IR pipeline', () => {
-  it('lists its passes in order', () => {
-    expect(PASS_NAMES).toEqual(['remove-unreachable-blocks', 'simplify-block-params', 'dce']);
+  it('lists its passes in order, per level', () => {
+    expect(PASS_NAMES).toEqual([
+      'remove-unreachable-blocks', 'simplify-block-params', 'inline', 'const-fold', 'copy-prop', 'strength-reduce',
+      'gvn', 'licm', 'load-store-elim', 'bounds-check-elim', 'dce',
+    ]);
+    expect(PIPELINES['0'].map((p) => p.name)).toEqual(['remove-unreachable-blocks', 'simplify-block-params']);
+    expect(PIPELINES['1'].map((p) => p.name)).toEqual(['remove-unreachable-blocks', 'simplify-block-params', 'const-fold', 'copy-prop', 'dce']);
+    expect(PIPELINES['s']).toBe(PIPELINES['2']);
   });
 
   it('keeps the behaviour of lowering-shaped functions and leaves them valid', () => {
@@ -31,13 +37,13 @@ describe('IR pipeline', () => {
   it('skips disabled passes and dumps after the named ones', () => {
     const f = randomLoweredFunction(7, 6, 3);
     const dumps: string[] = [];
-    runPipeline(f, { verify: true, disable: ['dce'], dumpAfter: ['simplify-block-params', 'dce'], dump: (name, text) => dumps.push(`${name}\n${text}`) });
+    runPipeline(f, { verify: true, optLevel: '1', disable: ['dce', 'const-fold', 'copy-prop'], dumpAfter: ['simplify-block-params', 'dce'], dump: (name, text) => dumps.push(`${name}\n${text}`) });
     expect(dumps).toEqual([`simplify-block-params\n${printFunction(f)}`]);
   });
 
   it('rejects unknown pass names as a usage error', () => {
     const f = randomLoweredFunction(1, 3, 2);
-    expect(() => runPipeline(f, { verify: false, disable: ['gvn'], dump: noDump })).toThrow(UserError);
+    expect(() => runPipeline(f, { verify: false, disable: ['cse'], dump: noDump })).toThrow(UserError);
     expect(() => runPipeline(f, { verify: false, dumpAfter: ['dce2'], dump: noDump })).toThrow(/unknown pass 'dce2' in --dump-after/);
   });
 

@@ -152,7 +152,7 @@ describe('shifts with carry out (Shift_C)', () => {
 });
 
 describe('multiply and divide', () => {
-  it('UMULL/SMULL give the 64-bit product; UDIV/SDIV truncate, divide by zero gives 0', () => {
+  it('UMULL/SMULL/UMLAL/SMLAL give the 64-bit product (plus accumulator); UDIV/SDIV truncate, divide by zero gives 0', () => {
     for (const x of OPERANDS) {
       for (const y of OPERANDS) {
         const um = execute({ op: 'umull', rdLo: 0, rdHi: 1, rn: 2, rm: 3 }, { 2: x | 0, 3: y | 0 });
@@ -161,6 +161,13 @@ describe('multiply and divide', () => {
         const sm = execute({ op: 'smull', rdLo: 0, rdHi: 1, rn: 2, rm: 3 }, { 2: x | 0, 3: y | 0 });
         const sproduct = s32(x) * s32(y);
         expect([sm.r[0], sm.r[1]]).toEqual([Number(s32(sproduct)), Number(s32(sproduct >> 32n))]);
+        const acc = (u32(y) << 32n) | u32(x ^ 0x5a5a5a5a);
+        const ul = execute({ op: 'umlal', rdLo: 0, rdHi: 1, rn: 2, rm: 3 }, { 0: Number(s32(acc)), 1: Number(s32(acc >> 32n)), 2: x | 0, 3: y | 0 });
+        const usum = BigInt.asUintN(64, product + acc);
+        expect([ul.r[0], ul.r[1]]).toEqual([Number(s32(usum)), Number(s32(usum >> 32n))]);
+        const sl = execute({ op: 'smlal', rdLo: 0, rdHi: 1, rn: 2, rm: 3 }, { 0: Number(s32(acc)), 1: Number(s32(acc >> 32n)), 2: x | 0, 3: y | 0 });
+        const ssum = BigInt.asUintN(64, sproduct + acc);
+        expect([sl.r[0], sl.r[1]]).toEqual([Number(s32(ssum)), Number(s32(ssum >> 32n))]);
         const ud = execute({ op: 'udiv', rd: 0, rn: 2, rm: 3 }, { 2: x | 0, 3: y | 0 });
         expect(ud.r[0]).toBe(y === 0 ? 0 : Number(s32(u32(x) / u32(y))));
         const sd = execute({ op: 'sdiv', rd: 0, rn: 2, rm: 3 }, { 2: x | 0, 3: y | 0 });

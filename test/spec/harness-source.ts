@@ -136,8 +136,8 @@ static void spec_put_hex(uint64_t v) {
   mcu_console_puts(b + n);
 }
 static void spec_put_index(uint32_t i) { mcu_console_puts("spec:"); mcu_console_put_dec(i); }
-static void spec_put_returned(uint32_t i) { spec_put_index(i); mcu_console_puts(" ="); }
-static void spec_put_value(uint64_t bits) { mcu_console_putc(' '); spec_put_hex(bits); }
+static inline void spec_put_returned(uint32_t i) { spec_put_index(i); mcu_console_puts(" ="); }
+static inline void spec_put_value(uint64_t bits) { mcu_console_putc(' '); spec_put_hex(bits); }
 static void spec_put_trap(uint32_t i, unsigned kind) {
   spec_put_index(i); mcu_console_puts(" ! "); mcu_console_put_dec(kind); mcu_console_putc('\n');
 }

@@ -125,7 +125,8 @@ export function parseHarnessOutput(output: string): Pick<HarnessRun, 'ready' | '
   return { ready, ended, outcomes, otherLines };
 }
 
-async function compileHarness(ctx: FirmwareContext, source: string, dir: string): Promise<ObjectFile> {
+/** gcc -Wall -Werror on the generated harness, for the board's core. */
+export async function compileHarness(ctx: FirmwareContext, source: string, dir: string): Promise<ObjectFile> {
   const c = join(dir, 'harness.c');
   const o = join(dir, 'harness.o');
   writeFileSync(c, source);

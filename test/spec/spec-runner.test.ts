@@ -4,10 +4,13 @@
 // hook or a broken harness shows up as a failure here. Minimum pass counts keep a runner
 // that silently skips everything from passing.
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/driver/board.js';
 import { HARNESS_ENTRY, harnessSource } from './harness-source.js';
-import { parseHarnessOutput } from './module-firmware.js';
+import { compileHarness, parseHarnessOutput } from './module-firmware.js';
 import { groupReasons, totals } from './report.js';
 import { runSpec } from './runner.js';
 import { matchesExpected } from './values.js';
@@ -74,6 +77,17 @@ describe('harness protocol', () => {
     expect(parseHarnessOutput('spec:7 = 1 ffffffffffffffff\n').outcomes.get(7)).toEqual({ kind: 'return', values: [1n, 2n ** 64n - 1n] });
     expect(out.outcomes.get(2)).toEqual({ kind: 'trap', trap: 4 });
     expect(out.otherLines).toEqual(['note: x']);
+  });
+  it('compiles warning-free with no call, a get and a multi-result call', async () => {
+    const board = loadBoard('lm3s6965');
+    const ctx = { board, runtimeObjects: [], libgcc: { name: 'none', members: [] }, timeoutMs: 0 };
+    for (const calls of [[], [
+      { kind: 'get' as const, symbol: 'g', type: 'i64' as const },
+      { kind: 'invoke' as const, symbol: 'f', params: ['i32' as const], results: ['i64' as const, 'f32' as const], args: [1n] },
+    ]]) {
+      const object = await compileHarness(ctx, harnessSource(calls), mkdtempSync(join(tmpdir(), 'spec-harness-')));
+      expect(object.symbols.some((s) => s.name === HARNESS_ENTRY && s.section !== null)).toBe(true);
+    }
   });
   it('generates one entry point that starts at the requested call', () => {
     const src = harnessSource([{ kind: 'invoke', symbol: 'wasm_f', params: ['f64'], results: ['f32'], args: [1n] }], 1);

@@ -10,6 +10,7 @@ import { VREG_BASE, type Cond, type Label, type MInst, type Operand2, type Reg }
 import { tryThumbExpandImm } from '../operands.js';
 import { vinst, type VBlock, type VInst } from '../vcode.js';
 import { materializeConstant } from './constants.js';
+import { SOFT_FLOAT_TARGET, type TargetFeatures } from '../target.js';
 
 const STAGE = 'thumb2 isel';
 
@@ -34,7 +35,7 @@ export class SelectionContext {
   /** The block that receives the parameters and falls into the IR entry block. */
   readonly setupLabel: Label;
 
-  constructor(readonly func: IrFunction, readonly mod: IrModule) {
+  constructor(readonly func: IrFunction, readonly mod: IrModule, readonly target: TargetFeatures = SOFT_FLOAT_TARGET) {
     this.useCounts = countUses(func);
     this.setupLabel = this.createBlock(func.blocks[0]?.srcOffset ?? 0);
     for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset));

@@ -17,7 +17,10 @@ import { byWidth, SelectionContext, type Rule } from './context.js';
 import { CONTROL_RULES } from './control.js';
 import { DIVIDE32_RULES, DIVIDE64_RULES } from './divide.js';
 import { FLOAT_RULES } from './float.js';
+import { withHardFloat } from './float-hard.js';
+import { SOFT_FLOAT_TARGET, type TargetFeatures } from '../target.js';
 import { MEMORY_RULES } from './memory.js';
+import { MMIO_RULES } from './mmio.js';
 import { TABLE_RULES } from './tables.js';
 
 /** iconst emits nothing: constants are materialised at each use (SelectionContext.useRegs). */
@@ -37,8 +40,9 @@ const RULES: Record<Opcode, Rule> = {
   ...widthRules(),
   ...WIDTH_RULES,
   ...COMPARE_RULES,
-  ...FLOAT_RULES,
+  ...withHardFloat(FLOAT_RULES),
   ...MEMORY_RULES,
+  ...MMIO_RULES,
   ...BULK_MEMORY_RULES,
   ...CALL_RULES,
   ...TABLE_RULES,
@@ -46,8 +50,8 @@ const RULES: Record<Opcode, Rule> = {
 };
 
 /** IR function -> machine code on virtual registers, blocks in layout order. */
-export function selectFunction(f: IrFunction, mod: IrModule): VFunction {
-  const ctx = new SelectionContext(f, mod);
+export function selectFunction(f: IrFunction, mod: IrModule, target: TargetFeatures = SOFT_FLOAT_TARGET): VFunction {
+  const ctx = new SelectionContext(f, mod, target);
   ctx.switchTo(ctx.setupLabel);
   selectParameters(ctx);
   if (f.blocks.length === 0) throw new InternalError('thumb2 isel', `function ${f.name} has no blocks`);

@@ -4,10 +4,13 @@
 import type { Type } from '../../ir/types.js';
 import { funcTypeOf, type FuncType, type Instr } from '../module.js';
 import type { FunctionLowering, LowerRule } from './context.js';
+import { inlineHalImport, lowerInlineHalCall } from './hal.js';
 
 export const callRules: Readonly<Record<string, LowerRule>> = {
-  // call f -> call f(args...)
+  // call f -> call f(args...); call mcu.readN/writeN -> mmio_load/mmio_store (hal.ts)
   'call': (ctx, ins) => {
+    const hal = inlineHalImport(ctx.m, ins.index!);
+    if (hal !== undefined) return lowerInlineHalCall(ctx, ins, hal, ctx.hal);
     const type = funcTypeOf(ctx.m, ins.index!);
     const results = callResults(ctx, ins, type);
     const args = ctx.popN(type.params.length);

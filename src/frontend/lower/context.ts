@@ -12,6 +12,7 @@ import { InternalError, UserError } from '../../diagnostics/errors.js';
 import { blockById, valueType, type BlockCall, type FunctionBuilder } from '../../ir/function.js';
 import type { BlockId, Type, Value } from '../../ir/types.js';
 import type { FunctionBody, Instr, ValType, WasmModule } from '../module.js';
+import type { HalOptions } from './hal.js';
 import type { Construct } from './nesting.js';
 import { asIrType } from './signatures.js';
 
@@ -67,6 +68,8 @@ export class FunctionLowering {
     readonly localTypes: readonly ValType[],
     initialLocals: (Value | undefined)[],
     readonly constructs: ReadonlyMap<number, Construct>,
+    /** The granted peripheral ranges, for inline HAL accesses (hal.ts). */
+    readonly hal?: HalOptions,
   ) {
     this.locals = initialLocals;
   }

@@ -16,6 +16,7 @@ import { numericRules } from './numeric.js';
 import { parametricRules } from './parametric.js';
 import { referenceRules } from './references.js';
 import { floatRules, zeroOf } from './float.js';
+import type { HalOptions } from './hal.js';
 import { asIrType, irSignature } from './signatures.js';
 import { variableRules } from './variables.js';
 
@@ -25,7 +26,7 @@ const RULES: ReadonlyMap<string, LowerRule> = new Map(
 );
 
 /** Lowers defined function `funcIndex` (function index space) with body `code`. */
-export function lowerFunction(m: WasmModule, funcIndex: number, name: string, code: FunctionBody): IrFunction {
+export function lowerFunction(m: WasmModule, funcIndex: number, name: string, code: FunctionBody, hal?: HalOptions): IrFunction {
   const type = funcTypeOf(m, funcIndex);
   checkSignature(type, funcIndex, code.offset);
   const func = createFunction(funcIndex, name, irSignature(type));
@@ -41,7 +42,7 @@ export function lowerFunction(m: WasmModule, funcIndex: number, name: string, co
     return ir === undefined ? undefined : zeroOf(b, ir);
   });
   const constructs = matchConstructs(code.body);
-  const ctx = new FunctionLowering(m, funcIndex, code, b, [...type.params, ...code.locals], [...params, ...declared], constructs);
+  const ctx = new FunctionLowering(m, funcIndex, code, b, [...type.params, ...code.locals], [...params, ...declared], constructs, hal);
   ctx.enter(entry);
   ctx.control.push({
     kind: 'function',

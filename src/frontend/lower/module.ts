@@ -10,6 +10,7 @@ import type { DataInit, FunctionDecl, GlobalDecl, IrModule, MemoryDecl } from '.
 import { importCount, type ExternKind, type ValType, type WasmModule } from '../module.js';
 import { constantOffset, constantValue, type ConstEnv } from './constants.js';
 import { lowerFunction } from './function.js';
+import { checkHalImports, type HalOptions } from './hal.js';
 import { canonicalSignatures, irSignature } from './signatures.js';
 import { lowerTables } from './tables.js';
 
@@ -22,6 +23,8 @@ export interface LowerOptions {
   readonly importedGlobal?: ConstEnv['importedGlobal'];
   /** Elements a RAM table may grow beyond its minimum (docs/abi.md); default 1024. */
   readonly tableGrowth?: number;
+  /** Peripheral ranges the HAL's inline register accesses may touch (board + project). */
+  readonly hal?: HalOptions;
 }
 
 export function lowerModule(m: WasmModule, opts: LowerOptions): IrModule {
@@ -29,7 +32,8 @@ export function lowerModule(m: WasmModule, opts: LowerOptions): IrModule {
   const env: ConstEnv = { m, ...(opts.importedGlobal !== undefined && { importedGlobal: opts.importedGlobal }) };
   const functions = functionDecls(m);
   const imported = importCount(m, 'func');
-  const bodies = m.codes.map((code, i) => withFile(file, () => lowerFunction(m, imported + i, functions[imported + i]!.name, code)));
+  withFile(file, () => checkHalImports(m));
+  const bodies = m.codes.map((code, i) => withFile(file, () => lowerFunction(m, imported + i, functions[imported + i]!.name, code, opts.hal)));
   const memory = memoryDecl(m);
   const ir: IrModule = {
     prefix: opts.prefix,

@@ -18,7 +18,13 @@ export const undefinedExec: Exec = () => {
   throw usageFault(CFSR.UNDEFINSTR);
 };
 
+/** An FPU instruction on a core without an (enabled) FPU: UsageFault, NOCP. */
+const noCoprocessorExec: Exec = () => {
+  throw usageFault(CFSR.NOCP);
+};
+
 export function compileInstruction(d: DecodedInst, address: number): Exec {
   const rule = RULES[d.encoding.mnemonic];
-  return rule === undefined ? undefinedExec : rule(d, address);
+  if (rule !== undefined) return rule(d, address);
+  return d.encoding.mnemonic.startsWith('v') ? noCoprocessorExec : undefinedExec;
 }

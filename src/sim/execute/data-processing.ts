@@ -181,17 +181,31 @@ function multiply(kind: 'mul' | 'mla' | 'mls'): Rule {
   };
 }
 
-/** UMULL/SMULL/UMLAL/SMLAL: 64-bit products through BigInt only when they do not fit a double. */
+/**
+ * UMULL/SMULL/UMLAL/SMLAL: the 64-bit product from 16-bit partial products (exact in
+ * doubles, no BigInt allocation); the signed high word corrects the unsigned one.
+ */
 function longMultiply(signed: boolean, accumulate: boolean): Rule {
   return (d) => {
     const { rdLo = 0, rdHi = 0, rn = 0, rm = 0 } = d.operands;
     return (cpu) => {
-      const a = signed ? BigInt(cpu.r[rn]!) : BigInt(cpu.r[rn]! >>> 0);
-      const b = signed ? BigInt(cpu.r[rm]!) : BigInt(cpu.r[rm]! >>> 0);
-      let result = a * b;
-      if (accumulate) result += (BigInt(cpu.r[rdHi]! >>> 0) << 32n) | BigInt(cpu.r[rdLo]! >>> 0);
-      cpu.r[rdLo] = Number(BigInt.asIntN(32, result));
-      cpu.r[rdHi] = Number(BigInt.asIntN(32, result >> 32n));
+      const x = cpu.r[rn]!;
+      const y = cpu.r[rm]!;
+      const a = x >>> 0;
+      const b = y >>> 0;
+      const lo = (a & 0xffff) * (b & 0xffff);
+      const mid1 = (a >>> 16) * (b & 0xffff);
+      const mid2 = (a & 0xffff) * (b >>> 16);
+      const t = (lo >>> 16) + (mid1 & 0xffff) + (mid2 & 0xffff);
+      let low = (((t & 0xffff) << 16) | (lo & 0xffff)) >>> 0;
+      let high = (a >>> 16) * (b >>> 16) + (mid1 >>> 16) + (mid2 >>> 16) + Math.floor(t / 65536);
+      if (signed) high -= (x < 0 ? b : 0) + (y < 0 ? a : 0);
+      if (accumulate) {
+        low += cpu.r[rdLo]! >>> 0;
+        high += (cpu.r[rdHi]! >>> 0) + (low > 0xffffffff ? 1 : 0);
+      }
+      cpu.r[rdLo] = low | 0;
+      cpu.r[rdHi] = high | 0;
     };
   };
 }

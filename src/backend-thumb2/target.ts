@@ -1,0 +1,16 @@
+// What the code generator may assume about the core it compiles for, beyond ARMv7-M
+// Thumb-2: today whether there is a floating-point unit. The driver fills it from the
+// board (`cpu.fpu`); without one the backend emits soft-float code, which runs anywhere.
+
+/** FPU kinds a board can name (boards/*.toml `cpu.fpu`). */
+export type FpuKind = 'none' | 'fpv4-sp-d16' | 'fpv5-d16';
+
+export interface TargetFeatures {
+  readonly fpu: FpuKind;
+}
+
+/** No FPU: f32 and f64 through libgcc and runtime-c helpers (isel/float.ts). */
+export const SOFT_FLOAT_TARGET: TargetFeatures = { fpu: 'none' };
+
+/** Whether f32 arithmetic can use the FPU (both FPv4-SP and FPv5 have single precision). */
+export const hasSinglePrecisionFpu = (target: TargetFeatures): boolean => target.fpu !== 'none';

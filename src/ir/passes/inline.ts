@@ -1,0 +1,121 @@
+// inline: direct calls of small functions of the same module are replaced by a copy of the
+// callee's body. The calling block is split at the call: the part before jumps to the copy
+// of the callee's entry (whose parameters become the call's arguments), every `return`
+// of the copy jumps to the continuation block, whose parameters are the call's results.
+//
+// Cost model (instructions other than constants and terminators):
+// - -O2: callees of at most INLINE_MAX_SIZE, while the caller has grown by less than
+//   GROWTH_BUDGET (or its own size, when larger);
+// - -Os (ctx.optimizeForSize): only callees no larger than the call itself (the branch and
+//   one move per argument), so inlining never grows the code.
+// Never a recursive callee (one that calls itself) or the caller itself; calls inside an
+// inlined copy are not inlined again in the same run, so mutual recursion cannot unroll.
+//
+// The copied instructions keep their source offsets, so a trap in an inlined body reports
+// the callee's Wasm code offset; the trap table names the function the code is in, which
+// is the caller. Needs ctx.module (without it the pass does nothing). Adds blocks:
+// invalidates the CFG and the dominators.
+
+import type { Block, BlockCall, Inst, IrFunction } from '../function.js';
+import type { PassContext } from '../pass.js';
+import { freshBlockId } from '../rewrite.js';
+import { asBlock, asValue, type BlockId, type Value } from '../types.js';
+
+export const name = 'inline';
+
+const INLINE_MAX_SIZE = 24;
+const GROWTH_BUDGET = 400;
+
+export function run(func: IrFunction, ctx: PassContext): void {
+  const bodies = ctx.module?.bodies;
+  if (bodies === undefined) return;
+  const byIndex = new Map(bodies.map((b) => [b.index, b]));
+  const budget = Math.max(GROWTH_BUDGET, size(func));
+  let grown = 0;
+  const copied = new Set<Block>();
+  for (let bi = 0; bi < func.blocks.length; bi++) {
+    const block = func.blocks[bi]!;
+    if (copied.has(block)) continue;
+    const at = block.insts.findIndex((inst) => {
+      if (inst.op !== 'call' || inst.index === undefined) return false;
+      const callee = byIndex.get(inst.index);
+      return callee !== undefined && worthInlining(func, callee, inst, ctx, budget - grown);
+    });
+    if (at < 0) continue;
+    const callee = byIndex.get(block.insts[at]!.index!)!;
+    grown += size(callee);
+    for (const b of inlineCall(func, bi, at, callee)) copied.add(b);
+    // The continuation (after the copies) is scanned when the loop reaches it.
+  }
+}
+
+/** Instructions that cost code: not constants (rematerialised where used), not terminators. */
+function size(f: IrFunction): number {
+  let n = 0;
+  for (const b of f.blocks) {
+    for (const inst of b.insts) if (inst.op !== 'iconst' && inst.op !== 'fconst' && inst.targets.length === 0 && inst.op !== 'return') n++;
+  }
+  return n;
+}
+
+function worthInlining(caller: IrFunction, callee: IrFunction, call: Inst, ctx: PassContext, budgetLeft: number): boolean {
+  if (callee.index === caller.index || callee === caller || callee.blocks.length === 0) return false;
+  if (callsItself(callee)) return false;
+  const cost = size(callee);
+  if (ctx.optimizeForSize === true) return cost <= 1 + call.args.length;
+  return cost <= INLINE_MAX_SIZE && cost <= budgetLeft;
+}
+
+const callsItself = (f: IrFunction): boolean => f.blocks.some((b) => b.insts.some((i) => i.op === 'call' && i.index === f.index));
+
+/** Inline `func.blocks[blockIndex].insts[callIndex]`; returns the copied blocks. */
+function inlineCall(func: IrFunction, blockIndex: number, callIndex: number, callee: IrFunction): Block[] {
+  const block = func.blocks[blockIndex]!;
+  const call = block.insts[callIndex]!;
+  let nextBlock = freshBlockId(func);
+  const newBlockId = (): BlockId => {
+    const id = nextBlock;
+    nextBlock = asBlock(nextBlock + 1);
+    return id;
+  };
+  const continuation: Block = { id: newBlockId(), params: call.results, insts: block.insts.slice(callIndex + 1), srcOffset: call.srcOffset };
+  call.results.forEach((r, index) => (func.values[r]!.def = { kind: 'param', block: continuation.id, index }));
+
+  const blockMap = new Map<BlockId, BlockId>(callee.blocks.map((b) => [b.id, newBlockId()]));
+  const valueMap = new Map<Value, Value>();
+  const newValue = (old: Value): Value => {
+    const v = asValue(func.values.length);
+    func.values.push({ type: callee.values[old]!.type, def: { kind: 'param', block: continuation.id, index: 0 } }); // set below
+    valueMap.set(old, v);
+    return v;
+  };
+  const entry = callee.blocks[0]!;
+  entry.params.forEach((p, i) => valueMap.set(p, call.args[i]!));
+  // Every result and parameter first: a use may come before its definition in layout order.
+  const copies: Block[] = callee.blocks.map((b) => ({
+    id: blockMap.get(b.id)!,
+    params: b === entry ? [] : b.params.map(newValue),
+    insts: [],
+    srcOffset: b.srcOffset,
+  }));
+  callee.blocks.forEach((b) => b.insts.forEach((inst) => inst.results.forEach(newValue)));
+  const map = (v: Value): Value => valueMap.get(v) ?? v;
+  const mapTarget = (t: BlockCall): BlockCall => ({ block: blockMap.get(t.block) ?? t.block, args: t.args.map(map) });
+
+  callee.blocks.forEach((b, bi) => {
+    const copy = copies[bi]!;
+    copy.params.forEach((p, index) => (func.values[p]!.def = { kind: 'param', block: copy.id, index }));
+    for (const inst of b.insts) {
+      const cloned: Inst = inst.op === 'return'
+        ? { op: 'jump', args: [], results: [], targets: [{ block: continuation.id, args: inst.args.map(map) }], srcOffset: inst.srcOffset }
+        : { ...inst, args: inst.args.map(map), results: inst.results.map(map), targets: inst.targets.map(mapTarget) };
+      cloned.results.forEach((r, index) => (func.values[r]!.def = { kind: 'inst', inst: cloned, index }));
+      copy.insts.push(cloned);
+    }
+  });
+
+  block.insts = block.insts.slice(0, callIndex);
+  block.insts.push({ op: 'jump', args: [], results: [], targets: [{ block: copies[0]!.id, args: [] }], srcOffset: call.srcOffset });
+  func.blocks.splice(blockIndex + 1, 0, ...copies, continuation);
+  return copies;
+}
