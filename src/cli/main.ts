@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { InternalError, UserError } from '../diagnostics/errors.js';
 import { listBoards, loadBoard } from '../driver/board.js';
 import { build, EMIT_EXTENSIONS, type EmitKind } from '../driver/build.js';
-import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettings } from '../driver/project.js';
+import { parseGrantFlag } from '../driver/peripherals.js';
+import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettings, type PeripheralGrant } from '../driver/project.js';
 import { formatSizeReport, sizeOfFirmware } from '../driver/size.js';
 import { parseOptLevel, type OptLevel } from '../frontend/source-options.js';
 import { run } from '../driver/run.js';
@@ -44,6 +45,12 @@ function parseCount(text: string): number {
 
 const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',')];
 
+function grant(value: string, previous: PeripheralGrant[] = []): PeripheralGrant[] {
+  const parsed = parseGrantFlag(value);
+  if (parsed === undefined) throw new InvalidArgumentError(`'${value}' is not name=base:size[:access] (e.g. timer0=0x40030000:0x1000:rw)`);
+  return [...previous, parsed];
+}
+
 /** Options shared by every command that compiles. */
 function compileOptions(cmd: Command): Command {
   return cmd
@@ -53,6 +60,7 @@ function compileOptions(cmd: Command): Command {
     .option('-O, --opt-level <level>', 'optimisation level 0, 1, 2, 3 or s (-O2, -Os); C and AssemblyScript use it', parseOpt)
     .option('--profile <file>', 'profile for a profile-guided build (recorded; not used yet)')
     .option('--strict-memory', 'fail instead of fitting a declared memory larger than the board can give')
+    .option('--grant <name=base:size[:access]>', 'grant the HAL a peripheral range, e.g. timer0=0x40030000:0x1000 (repeatable; adds to the board\'s and the project\'s)', grant)
     .option('--disable <passes>', 'IR passes to skip (comma-separated)', list)
     .option('--dump-after <passes>', 'print the IR after these passes (comma-separated) to stderr', list);
 }
@@ -64,6 +72,7 @@ interface CompileFlags {
   optLevel?: OptLevel;
   profile?: string;
   strictMemory?: boolean;
+  grant?: PeripheralGrant[];
   disable?: string[];
   dumpAfter?: string[];
 }
@@ -85,6 +94,8 @@ function commonBuildOptions(input: string | undefined, flags: CompileFlags & { o
     ...(profile !== undefined ? { profile } : {}),
     ...(output !== undefined ? { output } : {}),
     ...(flags.strictMemory === true ? { strictMemory: true } : {}),
+    grants: [...(settings.config?.peripherals ?? []), ...(flags.grant ?? [])],
+    interrupts: settings.config?.interrupts ?? [],
     disablePasses: flags.disable ?? [],
     dumpAfter: flags.dumpAfter ?? [],
   };

@@ -10,15 +10,13 @@
 //   opt_level = "s"                # -O0 ... -O3, -Os: the C/AssemblyScript compilers use it
 //   profile = "app.profile"        # profile-guided build (recorded, not used yet)
 //
-//   [peripherals]                  # reserved: memory-mapped I/O the module may touch
-//   uart0 = { base = 0x4000C000, size = 0x1000, access = "rw" }
+//   [peripherals]                  # ranges the HAL's mcu.read32/write32... may touch,
+//   uart1 = { base = 0x4000D000, size = 0x1000, access = "rw" }   # beyond the board's
 //
-//   [interrupts]                   # reserved: IRQ line (board name or number) = handler export
+//   [interrupts]                   # IRQ line (board name, number or SysTick) = handler export
 //   UART0 = "on_uart0"
 //
-// [peripherals] and [interrupts] are parsed and checked now so that a project written
-// today keeps working; the HAL and interrupt veneers that will read them do not exist yet.
-// Every error names the file, the key and its line.
+// docs/hal.md describes both. Every error names the file, the key and its line.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -30,7 +28,7 @@ export const PROJECT_FILE = 'mcu-aot.toml';
 
 export type PeripheralAccess = 'r' | 'w' | 'rw';
 
-/** An address range the module is granted (reserved for the HAL). */
+/** An address range the module is granted (the HAL's inline register accesses: docs/hal.md). */
 export interface PeripheralGrant {
   readonly name: string;
   readonly base: number;
@@ -38,7 +36,7 @@ export interface PeripheralGrant {
   readonly access: PeripheralAccess;
 }
 
-/** An IRQ line bound to an exported handler (reserved for interrupt veneers). */
+/** An IRQ line bound to an exported handler (an interrupt veneer: src/driver/interrupts.ts). */
 export interface InterruptBinding {
   /** The board's name for the line, or its number as written. */
   readonly irq: string;

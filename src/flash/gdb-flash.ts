@@ -73,6 +73,7 @@ export async function flashOverGdb(image: FlashImage, board: Board, opts: GdbFla
     const reset: ResetMethod = monitorReset ? 'monitor' : 'vector-table';
     if (monitorReset) {
       await client.monitor('reset run');
+      await client.detach();
     } else {
       await resetFromVectorTable(client, image, board, opts.log);
     }

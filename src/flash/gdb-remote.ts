@@ -113,12 +113,6 @@ export class GdbRemoteClient {
     return latin1(await this.request('?', 'halt query (?)'));
   }
 
-  /** Stops a running target with ^C and waits for its stop reply. */
-  async interrupt(): Promise<string> {
-    this.socket.write(Uint8Array.of(0x03));
-    return latin1(await this.nextPacket('halt (^C)', this.options.timeoutMs));
-  }
-
   async readMemory(address: number, length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);
     const chunk = Math.max(1, Math.floor((this.packetSize - PACKET_OVERHEAD) / 2));

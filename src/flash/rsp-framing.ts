@@ -86,11 +86,10 @@ export const u32LittleEndianHex = (value: number): string => {
 export const ascii = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'latin1'));
 export const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
-/** One thing the other side sent: an acknowledgement, a packet (checked) or a bare ^C. */
+/** One thing the server sent: an acknowledgement or a packet (checksum checked). */
 export type Frame =
   | { readonly kind: 'ack' }
   | { readonly kind: 'nak' }
-  | { readonly kind: 'interrupt' }
   | { readonly kind: 'packet'; readonly payload: Uint8Array; readonly checksumOk: boolean };
 
 /**
@@ -108,8 +107,8 @@ export class FrameReader {
     let at = 0;
     while (at < joined.length) {
       const b = joined[at]!;
-      if (b === PLUS || b === MINUS || b === 0x03) {
-        frames.push({ kind: b === PLUS ? 'ack' : b === MINUS ? 'nak' : 'interrupt' });
+      if (b === PLUS || b === MINUS) {
+        frames.push({ kind: b === PLUS ? 'ack' : 'nak' });
         at++;
         continue;
       }

@@ -61,7 +61,8 @@ describe('compileModule', () => {
     writeFile(dir, 'put.c', 'volatile int last;\nvoid env__put(int v) { last = v; }\n');
     run('arm-none-eabi-gcc', ['-mcpu=cortex-m3', '-mthumb', '-O2', '-ffixed-r9', '-c', `${dir}/put.c`, '-o', `${dir}/put.o`]);
     elfPath = `${dir}/m.elf`;
-    run('arm-none-eabi-ld', ['-e', '0', '--no-warn-rwx-segments', '-Ttext=0x10000', objPath, `${dir}/put.o`, '-o', elfPath]);
+    // __stack_bottom: the stack limit compiled prologues check against (docs/abi.md).
+    run('arm-none-eabi-ld', ['-e', '0', '--no-warn-rwx-segments', '-Ttext=0x10000', '--defsym=__stack_bottom=0x20000000', objPath, `${dir}/put.o`, '-o', elfPath]);
   });
 
   it('is deterministic: compiling twice gives identical bytes', () => {
@@ -100,7 +101,9 @@ describe('compileModule', () => {
     const kind = (s: { pc: number }): number => memory.get(s.pc)!;
     // div_s traps on zero (kind 2) and on overflow (kind 3); the load is bounds-checked (kind 4).
     expect(sites.filter((s) => s.name === 'div').map((s) => [kind(s), s.wasmOffset]).sort()).toEqual([[2, divide], [3, divide]]);
-    expect(sites.filter((s) => s.name === 'main').map((s) => [kind(s), s.wasmOffset])).toEqual([[4, load]]);
+    expect(sites.filter((s) => s.name === 'main' && kind(s) !== 9).map((s) => [kind(s), s.wasmOffset])).toEqual([[4, load]]);
+    // main calls, so its prologue checks the stack limit: one 'call stack exhausted' site (kind 9).
+    expect(sites.filter((s) => s.name === 'main' && kind(s) === 9)).toHaveLength(1);
   });
 
   it('fills the table with the elements and the data segment with its bytes', () => {

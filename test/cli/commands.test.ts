@@ -11,11 +11,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const HELLO = new URL('../../examples/hello.wat', import.meta.url).pathname;
 
 describe('mcu-aot', () => {
-  it('boards lists both boards with their QEMU machines', async () => {
+  it('boards lists every board with its QEMU machine', async () => {
     const result = await runCli(['boards']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^lm3s6965\s+cortex-m3\s+flash 256 KiB\s+RAM 64 KiB\s+QEMU lm3s6965evb$/m);
     expect(result.stdout).toMatch(/^mps2-an385\s+cortex-m3\s+flash 4 MiB\s+RAM 4 MiB\s+QEMU mps2-an385$/m);
+    expect(result.stdout).toMatch(/^mps2-an386\s+cortex-m4\s+flash 4 MiB\s+RAM 4 MiB\s+QEMU mps2-an386$/m);
   });
 
   it.each(['build', 'run', 'boards'])('%s --help describes the command', async (command) => {

@@ -64,6 +64,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
+    socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     let acking = true;

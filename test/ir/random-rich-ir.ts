@@ -121,6 +121,7 @@ export function interpretRich(f: IrFunction, x: number, y: number, maxBlocks: nu
       if (value === undefined) throw new Error(`v${v} read before it was set in ${fn.name}`);
       return value;
     };
+    const byId = new Map(fn.blocks.map((bl) => [bl.id, bl]));
     let block = fn.blocks[0]!;
     let args = params;
     for (;;) {
@@ -140,7 +141,7 @@ export function interpretRich(f: IrFunction, x: number, y: number, maxBlocks: nu
       }
       if (next === undefined) throw new Error(`block${block.id} fell through`);
       args = next.args.map(get);
-      block = fn.blocks.find((bl) => bl.id === next!.block)!;
+      block = byId.get(next.block)!;
     }
   };
   try {
