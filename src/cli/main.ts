@@ -57,7 +57,7 @@ function compileOptions(cmd: Command): Command {
     .option('-b, --board <name>', 'target board (see `mcu-aot boards`; default: the project config\'s)')
     .option('--memory <size>', 'physical linear memory size, e.g. 32K (default: fit to the board)', parseSize)
     .option('--stack-size <size>', 'machine stack size, e.g. 4K (default: the board\'s)', parseSize)
-    .option('-O, --opt-level <level>', 'optimisation level 0, 1, 2, 3 or s (-O2, -Os); C and AssemblyScript use it', parseOpt)
+    .option('-O, --opt-level <level>', 'optimisation level 0, 1, 2, 3 or s (-O2, -Os): the IR pipeline (default 2), and C and AssemblyScript compilers', parseOpt)
     .option('--profile <file>', 'profile for a profile-guided build (recorded; not used yet)')
     .option('--strict-memory', 'fail instead of fitting a declared memory larger than the board can give')
     .option('--grant <name=base:size[:access]>', 'grant the HAL a peripheral range, e.g. timer0=0x40030000:0x1000 (repeatable; adds to the board\'s and the project\'s)', grant)

@@ -39,13 +39,8 @@ export function formatCommandLine(args: readonly string[]): string {
 export async function flashWithOpenOcd(elf: string, board: Board, opts: OpenOcdOptions & { log: (line: string) => void }): Promise<void> {
   const args = openOcdArgs(elf, board, opts);
   opts.log(formatCommandLine(args));
-  let result;
-  try {
-    result = await execa(OPENOCD, args, { reject: false, all: true });
-  } catch (e) {
-    throw userError('flash', `cannot start ${OPENOCD}: ${(e as Error).message}`);
-  }
-  if ((result as { code?: string }).code === 'ENOENT' || (result.failed && result.exitCode === undefined && /ENOENT/.test(String(result.message)))) {
+  const result = await execa(OPENOCD, args, { reject: false });
+  if ((result as { code?: string }).code === 'ENOENT') {
     throw userError('toolchain', `'${OPENOCD}' not found on PATH`, {}, INSTALL_HINT);
   }
   if (result.exitCode !== 0) {

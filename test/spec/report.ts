@@ -54,6 +54,6 @@ export function formatReport(board: string, reports: readonly FileReport[], seco
     if (failures.length > 0) lines.push('', 'failures:');
     for (const f of failures) lines.push(`  ${f.file}:${f.line} ${f.type}: ${f.reason}${f.detail !== undefined ? `\n      ${f.detail}` : ''}`);
   }
-  lines.push('', `${board}: ${reports.length} scripts in ${seconds.toFixed(1)} s`);
+  lines.push('', `${board}: ${totalLine(totals(all))} (${reports.length} scripts in ${seconds.toFixed(1)} s)`);
   return lines.join('\n');
 }

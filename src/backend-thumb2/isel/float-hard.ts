@@ -83,7 +83,7 @@ const selectSqrt: HardRule = (ctx, inst) => {
 
 /** The ARM condition, after VCMP + VMRS, that holds exactly when the Wasm relation does
  *  (false on unordered, NZCV = 0011, except ne, which is true there). */
-const FCMP_CONDS: Record<FloatCC, Cond> = { eq: 'eq', ne: 'ne', lt: 'lt', le: 'ls', gt: 'gt', ge: 'ge' };
+const FCMP_CONDS: Record<FloatCC, Cond> = { eq: 'eq', ne: 'ne', lt: 'mi', le: 'ls', gt: 'gt', ge: 'ge' };
 
 /** Whether `v` is the constant +0.0 or -0.0 (they compare equal: VCMP with #0.0 serves both). */
 function isZeroConstant(ctx: SelectionContext, v: Value): boolean {

@@ -3,11 +3,14 @@
 // of the callee's entry (whose parameters become the call's arguments), every `return`
 // of the copy jumps to the continuation block, whose parameters are the call's results.
 //
-// Cost model (instructions other than constants and terminators):
-// - -O2: callees of at most INLINE_MAX_SIZE, while the caller has grown by less than
-//   GROWTH_BUDGET (or its own size, when larger);
-// - -Os (ctx.optimizeForSize): only callees no larger than the call itself (the branch and
-//   one move per argument), so inlining never grows the code.
+// Cost model: an estimate of the Thumb-2 instructions a body becomes (constants are free,
+// they are rematerialised at their uses; a bounds-checked access is about five; i64
+// arithmetic two per operation; a call one per argument and result plus the branch, more
+// for call_indirect's checks; other operations with side effects about four).
+// - -O2: callees costing at most INLINE_MAX_COST, while the caller has grown by less than
+//   GROWTH_BUDGET (or its own cost, when larger);
+// - -Os (ctx.optimizeForSize): only callees that cost no more than the call itself (the
+//   branch and one move per argument and result), so inlining never grows the code.
 // Never a recursive callee (one that calls itself) or the caller itself; calls inside an
 // inlined copy are not inlined again in the same run, so mutual recursion cannot unroll.
 //
@@ -17,20 +20,21 @@
 // invalidates the CFG and the dominators.
 
 import type { Block, BlockCall, Inst, IrFunction } from '../function.js';
+import { opInfo } from '../opcodes.js';
 import type { PassContext } from '../pass.js';
 import { freshBlockId } from '../rewrite.js';
 import { asBlock, asValue, type BlockId, type Value } from '../types.js';
 
 export const name = 'inline';
 
-const INLINE_MAX_SIZE = 24;
-const GROWTH_BUDGET = 400;
+const INLINE_MAX_COST = 12;
+const GROWTH_BUDGET = 60;
 
 export function run(func: IrFunction, ctx: PassContext): void {
   const bodies = ctx.module?.bodies;
   if (bodies === undefined) return;
   const byIndex = new Map(bodies.map((b) => [b.index, b]));
-  const budget = Math.max(GROWTH_BUDGET, size(func));
+  const budget = Math.max(GROWTH_BUDGET, cost(func));
   let grown = 0;
   const copied = new Set<Block>();
   for (let bi = 0; bi < func.blocks.length; bi++) {
@@ -43,27 +47,47 @@ export function run(func: IrFunction, ctx: PassContext): void {
     });
     if (at < 0) continue;
     const callee = byIndex.get(block.insts[at]!.index!)!;
-    grown += size(callee);
+    grown += cost(callee);
     for (const b of inlineCall(func, bi, at, callee)) copied.add(b);
     // The continuation (after the copies) is scanned when the loop reaches it.
   }
 }
 
-/** Instructions that cost code: not constants (rematerialised where used), not terminators. */
-function size(f: IrFunction): number {
+/** Estimated machine instructions of `f`'s body, without prologue and epilogue. */
+function cost(f: IrFunction): number {
   let n = 0;
-  for (const b of f.blocks) {
-    for (const inst of b.insts) if (inst.op !== 'iconst' && inst.op !== 'fconst' && inst.targets.length === 0 && inst.op !== 'return') n++;
-  }
+  for (const b of f.blocks) for (const inst of b.insts) n += instCost(f, inst);
   return n;
+}
+
+function instCost(f: IrFunction, inst: Inst): number {
+  switch (inst.op) {
+    case 'iconst':
+    case 'fconst':
+    case 'return':
+      return 0;
+    case 'load':
+    case 'store':
+      return inst.mem?.inBounds === true ? 2 : 5;
+    case 'call':
+      return 1 + inst.args.length + inst.results.length;
+    case 'call_indirect': // bounds, null and signature checks before the branch
+      return 8 + inst.args.length + inst.results.length;
+    default: {
+      if (opInfo(inst.op).sideEffects === true) return 4; // table and bulk memory operations, globals
+
+      const wide = inst.results.some((r) => f.values[r]?.type === 'i64' || f.values[r]?.type === 'f64');
+      return wide ? 2 : 1;
+    }
+  }
 }
 
 function worthInlining(caller: IrFunction, callee: IrFunction, call: Inst, ctx: PassContext, budgetLeft: number): boolean {
   if (callee.index === caller.index || callee === caller || callee.blocks.length === 0) return false;
   if (callsItself(callee)) return false;
-  const cost = size(callee);
-  if (ctx.optimizeForSize === true) return cost <= 1 + call.args.length;
-  return cost <= INLINE_MAX_SIZE && cost <= budgetLeft;
+  const body = cost(callee);
+  if (ctx.optimizeForSize === true) return body <= 1 + call.args.length + call.results.length;
+  return body <= INLINE_MAX_COST && body <= budgetLeft;
 }
 
 const callsItself = (f: IrFunction): boolean => f.blocks.some((b) => b.insts.some((i) => i.op === 'call' && i.index === f.index));
