@@ -29,6 +29,8 @@ export interface Board {
   readonly cpu: { readonly core: Core; readonly arch: string; readonly fpu: 'none' | 'fpv4-sp-d16' | 'fpv5-d16' };
   /** Processor clock in Hz as the QEMU machine runs it (`cpu.clock_hz`): runtime-c's SysTick clock. */
   readonly clockHz?: number;
+  /** Flash wait states (`cpu.flash_wait_states`): extra cycles per flash access the simulator's cycle model charges. */
+  readonly flashWaitStates?: number;
   readonly flash: MemoryRegion;
   readonly ram: MemoryRegion;
   readonly stackSize: number;
@@ -96,6 +98,7 @@ export function loadBoard(name: string): Board {
   const target = get('flash.target');
   const adapter = get('flash.interface');
   const clockHz = get('cpu.clock_hz');
+  const flashWaitStates = get('cpu.flash_wait_states');
   const peripherals = boardPeripherals(get('peripherals'), file);
   const irqs = boardIrqs(get('irqs'), file);
   return {
@@ -103,6 +106,7 @@ export function loadBoard(name: string): Board {
     description: str('description', ''),
     cpu: { core: str('cpu.core') as Core, arch: str('cpu.arch'), fpu: str('cpu.fpu', 'none') as Board['cpu']['fpu'] },
     ...(clockHz !== undefined ? { clockHz: num('cpu.clock_hz') } : {}),
+    ...(flashWaitStates !== undefined ? { flashWaitStates: num('cpu.flash_wait_states') } : {}),
     flash: { origin: num('memory.flash.origin'), size: num('memory.flash.size') },
     ram: { origin: num('memory.ram.origin'), size: num('memory.ram.size') },
     stackSize: num('stack.size'),

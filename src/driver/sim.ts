@@ -31,7 +31,7 @@ export async function sim(opts: SimOptions): Promise<SimRun> {
       throw userError('input', `cannot read '${elfPath}': ${(e as Error).message}`);
     }
     const result = simulateElf(bytes, opts.input, opts.board, {
-      maxInstructions: limit,
+      maxCycles: limit,
       onConsole: opts.onOutput,
       ...(opts.onSemihosting !== undefined ? { onSemihosting: opts.onSemihosting } : {}),
     });

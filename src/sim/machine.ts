@@ -5,17 +5,23 @@
 // The run loop executes pre-decoded closures in chunks; between chunks it advances
 // SysTick and takes pending exceptions. Anything that changes what may be taken (a write
 // to the NVIC or SCB, CPSIE, an exception return) sets cpu.attention to end the chunk.
+// It counts cycles with the cycle model (timing.ts) and, when asked, execution counts
+// for profiles; hot straight-line code runs as JavaScript compiled by the JIT (jit.ts),
+// which keeps every count identical to the interpreter's.
 
 import { InternalError } from '../diagnostics/errors.js';
 import type { Board } from '../driver/board.js';
 import { type Cpu as CpuType, Cpu, type CpuHost, conditionPassed, itAdvance } from './cpu.js';
-import { DecodeCache } from './decode-cache.js';
+import { type CacheEntry, DecodeCache } from './decode-cache.js';
 import type { ElfImage } from './elf-image.js';
 import { ExceptionModel, Lockup } from './exceptions.js';
+import { ExecutionCounts } from './execution-counts.js';
 import { EXC, Fault, HFSR } from './fault.js';
+import { Jit, type JitState } from './jit.js';
 import { type DeviceMapping, Memory } from './memory.js';
 import { semihostingCall } from './semihosting.js';
 import { SCS_BASE, SCS_SIZE, SystemControl } from './system-control.js';
+import { dynamicCycles, EXCEPTION_ENTRY_CYCLES, EXCEPTION_EXIT_CYCLES, refillCycles, timingConfigOf, TimingKind, type TimingConfig } from './timing.js';
 import { CmsdkUart, Pl011, type UartPorts } from './uart.js';
 
 /** How a run ended. */
@@ -31,7 +37,16 @@ export interface MachineOptions {
   readonly onConsole: (bytes: Uint8Array) => void;
   /** Semihosting output (QEMU prints it on its stderr). */
   readonly onSemihosting?: (bytes: Uint8Array) => void;
+  /** Keep execution counts for a profile (machine.counts). */
+  readonly profile?: boolean;
+  /**
+   * Block entries before the JIT compiles a block: 0 compiles on first entry, undefined
+   * uses the default, Infinity disables the JIT (everything interpreted).
+   */
+  readonly jitThreshold?: number;
 }
+
+const DEFAULT_JIT_THRESHOLD = 50;
 
 /** IRQ lines the NVIC implements: covers both boards' vector tables (runtime-c fills 48). */
 const IRQ_COUNT = 64;
@@ -51,6 +66,19 @@ export class Machine implements CpuHost {
   private readonly exceptions: ExceptionModel;
   /** Instructions executed (retired or skipped by a failed IT condition). */
   instructions = 0;
+  /** Core clock cycles by the cycle model (timing.ts). */
+  cycles = 0;
+  /** Execution counts when profiling. */
+  readonly counts: ExecutionCounts | undefined;
+  private readonly timing: TimingConfig;
+  private readonly jit: Jit | undefined;
+  private readonly jitState: JitState = { executed: 0, cycles: 0, prevMemory: false, faultPc: -1 };
+  /** An exception return ran: its cycles include the fetch (no refill). */
+  private exitPending = false;
+  /** The last instruction wrote PC: the next one pays the pipeline refill. */
+  private refillPending = false;
+  /** The last instruction was a single load/store (the next one pipelines with it). */
+  private prevMemory = false;
   private stop: StopReason | undefined;
   private svcPending = false;
   private sleeping = false;
@@ -74,7 +102,16 @@ export class Machine implements CpuHost {
       }
     }
     this.cpu = new Cpu(this.mem, this);
-    this.cache = new DecodeCache(this.mem);
+    this.timing = timingConfigOf(board);
+    this.cache = new DecodeCache(this.mem, this.timing);
+    this.counts = options.profile === true ? new ExecutionCounts(board.flash.origin, board.flash.size) : undefined;
+    const threshold = options.jitThreshold ?? DEFAULT_JIT_THRESHOLD;
+    this.jit = Number.isFinite(threshold) ? new Jit(this.cache, this.timing, threshold, this.counts) : undefined;
+    // Writes into code end the chunk in both modes alike, so a JIT block never runs stale code.
+    this.cache.onInvalidate = (start, end) => {
+      this.jit?.invalidate(start, end);
+      this.cpu.attention = true;
+    };
     this.exceptions = new ExceptionModel(this.cpu, this.scs);
     this.scs.onChange = () => { this.cpu.attention = true; };
     this.reset();
@@ -94,17 +131,18 @@ export class Machine implements CpuHost {
     cpu.r[14] = -1;
   }
 
-  /** Run until the firmware stops or `maxInstructions` have executed in total. */
-  run(maxInstructions: number): StopReason {
+  /** Run until the firmware stops or `maxInstructions` instructions or `maxCycles` cycles have run in total. */
+  run(maxInstructions: number, maxCycles = Infinity): StopReason {
     while (this.stop === undefined) {
-      if (this.instructions >= maxInstructions) return { kind: 'limit' };
+      if (this.instructions >= maxInstructions || this.cycles >= maxCycles) return { kind: 'limit' };
       try {
         this.service();
         if (this.stop !== undefined) break;
-        const budget = Math.min(maxInstructions - this.instructions, CHUNK, this.scs.cyclesToSysTickEvent());
-        const executed = this.runChunk(Math.max(1, budget));
-        this.instructions += executed;
-        this.scs.advanceSysTick(executed);
+        const budget = Math.min(maxInstructions - this.instructions, CHUNK);
+        const cycleBudget = Math.max(1, Math.min(maxCycles - this.cycles, this.scs.cyclesToSysTickEvent()));
+        const before = this.cycles;
+        this.instructions += this.runChunk(Math.max(1, budget), cycleBudget);
+        this.scs.advanceSysTick(this.cycles - before);
       } catch (e) {
         if (e instanceof Lockup) this.stop = { kind: 'lockup', pc: e.pc, message: e.reason };
         else if (e instanceof Fault) this.stop = { kind: 'error', pc: this.cpu.pc, message: `unexpected fault outside an instruction (exception ${e.exception})` };
@@ -123,20 +161,20 @@ export class Machine implements CpuHost {
     }
     if (cpu.thumbClear) {
       cpu.thumbClear = false;
-      this.exceptions.takeFault(new Fault(EXC.usageFault, 1 << 17));
+      this.takeFault(new Fault(EXC.usageFault, 1 << 17));
     }
     if (this.svcPending) {
       this.svcPending = false;
       if (this.scs.groupPriority(EXC.svCall) >= this.exceptions.executionPriority()) {
         // SVC is synchronous: it escalates like a fault, with the SVC as the faulting instruction.
         cpu.pc -= 2;
-        this.exceptions.takeFault(new Fault(EXC.hardFault, HFSR.FORCED));
-      } else this.exceptions.enter(EXC.svCall, cpu.pc);
+        this.takeFault(new Fault(EXC.hardFault, HFSR.FORCED));
+      } else this.enterException(EXC.svCall);
     }
     const n = this.exceptions.pendingToTake();
     if (n !== 0) {
       this.sleeping = false;
-      this.exceptions.enter(n, cpu.pc);
+      this.enterException(n);
       return;
     }
     if (this.sleeping) this.sleepUntilEvent();
@@ -151,45 +189,138 @@ export class Machine implements CpuHost {
       return;
     }
     this.scs.advanceSysTick(cycles);
+    this.cycles += cycles;
     if (this.exceptions.pendingToTake() === 0) return; // masked: keep sleeping on the next service
     this.sleeping = false;
   }
 
-  private runChunk(budget: number): number {
+  /** Exception entry costs its 12 cycles (charged to SysTick too: they are outside the chunk's count). */
+  private enterException(n: number): void {
+    this.exceptions.enter(n, this.cpu.pc);
+    this.chargeException(EXCEPTION_ENTRY_CYCLES);
+  }
+
+  private takeFault(fault: Fault): void {
+    this.exceptions.takeFault(fault);
+    this.chargeException(EXCEPTION_ENTRY_CYCLES);
+  }
+
+  /** Entry and return include their fetch: no refill, no pipelining across them. */
+  private chargeException(cycles: number): void {
+    this.cycles += cycles;
+    this.scs.advanceSysTick(cycles);
+    this.refillPending = false;
+    this.prevMemory = false;
+  }
+
+  /**
+   * Execute up to `budget` instructions while fewer than `cycleBudget` cycles have run;
+   * returns the instructions executed and adds their cycles to this.cycles. An instruction
+   * that faults counts as executed with its cycles (both modes alike), then the fault is taken.
+   */
+  private runChunk(budget: number, cycleBudget: number): number {
     const cpu = this.cpu;
     const r = cpu.r;
     const cache = this.cache;
+    const counts = this.counts;
+    const jit = this.jit;
+    const config = this.timing;
     let executed = 0;
+    let cycles = 0;
     let pc = cpu.pc;
     let it = 0;
+    // A block may start here: the previous instruction ended one (branch, or not compilable).
+    let blockStart = true;
     cpu.attention = false;
     try {
-      while (executed < budget) {
+      while (executed < budget && cycles < cycleBudget) {
         pc = cpu.pc;
         const entry = cache.lookup(pc);
+        if (this.refillPending) {
+          cycles += refillCycles(config, pc, entry.size);
+          this.refillPending = false;
+        }
+        if (blockStart && jit !== undefined && cpu.itstate === 0) {
+          const block = jit.blockAt(pc);
+          if (block !== undefined && executed + block.length <= budget && cycles + block.maxCycles <= cycleBudget) {
+            const state = this.jitState;
+            state.prevMemory = this.prevMemory;
+            state.executed = 0;
+            state.cycles = 0;
+            state.faultPc = -1;
+            try {
+              block.run(cpu, state);
+            } finally {
+              executed += state.executed;
+              cycles += state.cycles;
+              this.prevMemory = state.prevMemory;
+            }
+            if (cpu.attention) break;
+            continue;
+          }
+        }
+        const timing = entry.timing;
+        const next = pc + entry.size;
         executed++;
+        if (counts !== undefined) {
+          const index = counts.indexOf(pc);
+          if (index >= 0) counts.executed[index]!++;
+        }
         r[15] = pc + 4;
-        cpu.pc = pc + entry.size;
+        cpu.pc = next;
         it = cpu.itstate;
         if (it !== 0) {
           cpu.itstate = itAdvance(it);
           if (conditionPassed(cpu, it >> 4)) {
+            cycles += this.cyclesOf(timing);
             cpu.inIT = true;
             entry.exec(cpu);
             cpu.inIT = false;
+          } else {
+            // A skipped instruction issues as a 1-cycle NOP.
+            cycles += 1;
+            this.prevMemory = false;
           }
-        } else entry.exec(cpu);
+        } else {
+          cycles += this.cyclesOf(timing);
+          entry.exec(cpu);
+        }
+        blockStart = entry.jittable !== true;
+        if (cpu.pc !== next) {
+          blockStart = true;
+          if (this.exitPending) this.exitPending = false;
+          else this.refillPending = true;
+          counts?.recordTaken(pc, cpu.pc, entry.indirectCall === true);
+        }
         if (cpu.attention) break;
       }
     } catch (e) {
       if (!(e instanceof Fault)) throw e;
-      // A fault: the instruction did not complete; the frame returns to it.
+      // A fault: the instruction did not complete; the frame returns to it. A fault inside
+      // a JIT block reports its own pc (the block runs only outside IT blocks).
       cpu.inIT = false;
-      cpu.pc = pc;
-      cpu.itstate = it;
-      this.exceptions.takeFault(e);
+      const jitFault = this.jitState.faultPc >= 0;
+      cpu.pc = jitFault ? this.jitState.faultPc : pc;
+      cpu.itstate = jitFault ? 0 : it;
+      this.jitState.faultPc = -1;
+      this.refillPending = false;
+      this.cycles += cycles;
+      cycles = 0;
+      this.takeFault(e);
     }
+    this.cycles += cycles;
     return executed;
+  }
+
+  /** An instruction's cycles before the refill: pipelining and the data-dependent part. */
+  private cyclesOf(timing: CacheEntry['timing']): number {
+    if (timing.kind === TimingKind.memory) {
+      const cycles = this.prevMemory ? timing.base - 1 : timing.base;
+      this.prevMemory = true;
+      return cycles;
+    }
+    this.prevMemory = false;
+    return timing.kind === TimingKind.plain ? timing.base : dynamicCycles(timing, this.cpu.r);
   }
 
   // ---------------------------------------------------------------- CpuHost
@@ -197,6 +328,10 @@ export class Machine implements CpuHost {
   loadWritePc(cpu: CpuType, value: number): void {
     if (cpu.ipsr !== 0 && value >>> 28 === 0xf) {
       this.exceptions.exit(value);
+      // The return's 10 cycles replace the refill the run loop would charge.
+      this.cycles += EXCEPTION_EXIT_CYCLES;
+      this.scs.advanceSysTick(EXCEPTION_EXIT_CYCLES);
+      this.exitPending = true;
       return;
     }
     cpu.pc = value & ~1;

@@ -4,11 +4,18 @@
 import { userError } from '../diagnostics/errors.js';
 import type { Board } from '../driver/board.js';
 import { readElfImage } from './elf-image.js';
+import type { ExecutionCounts } from './execution-counts.js';
 import { Machine, type StopReason } from './machine.js';
 
 export interface SimulateOptions {
   /** Stop after this many instructions (a runaway firmware). */
   readonly maxInstructions?: number;
+  /** Stop after this many cycles (the cycle model's, timing.ts). */
+  readonly maxCycles?: number;
+  /** Keep execution counts (result.counts) for a profile. */
+  readonly profile?: boolean;
+  /** JIT threshold (block entries before compiling): 0 compiles everything, Infinity disables the JIT. */
+  readonly jitThreshold?: number;
   readonly onConsole?: (text: string) => void;
   readonly onSemihosting?: (text: string) => void;
 }
@@ -18,9 +25,11 @@ export interface SimulateResult {
   /** Console UART output. */
   readonly output: string;
   readonly instructions: number;
-  /** Cycles: for now one per instruction (the cycle model comes later). */
+  /** Cycles by the Cortex-M3/M4 cycle model (src/sim/timing.ts). */
   readonly cycles: number;
   readonly seconds: number;
+  /** Execution counts, when `profile` was asked for. */
+  readonly counts?: ExecutionCounts;
 }
 
 export const DEFAULT_MAX_INSTRUCTIONS = 10_000_000_000;
@@ -36,11 +45,14 @@ export function simulateElf(elf: Uint8Array, file: string, board: Board, opts: S
       opts.onConsole?.(text);
     },
     onSemihosting: (bytes) => opts.onSemihosting?.(decoder.decode(bytes)),
+    ...(opts.profile === true ? { profile: true } : {}),
+    ...(opts.jitThreshold !== undefined ? { jitThreshold: opts.jitThreshold } : {}),
   });
   const started = process.hrtime.bigint();
-  const stop = machine.run(opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS);
+  const stop = machine.run(opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS, opts.maxCycles ?? Infinity);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { stop, output, instructions: machine.instructions, cycles: machine.instructions, seconds };
+  const counts = machine.counts;
+  return { stop, output, instructions: machine.instructions, cycles: machine.cycles, seconds, ...(counts !== undefined ? { counts } : {}) };
 }
 
 /** A one-line description of a stop that is not an exit, for the user. */
@@ -48,7 +60,7 @@ export function describeStop(stop: StopReason, limit: number): string {
   const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
   switch (stop.kind) {
     case 'exit': return `exited with code ${stop.code}`;
-    case 'limit': return `no exit after ${limit} instructions (raise --max-cycles if the program needs longer)`;
+    case 'limit': return `no exit within the limit of ${limit} (raise --max-cycles if the program needs longer)`;
     case 'lockup': return `lockup at pc=${hex(stop.pc)}: ${stop.message}`;
     case 'sleep': return `the core sleeps (WFI) at pc=${hex(stop.pc)} with no interrupt that could wake it`;
     case 'error': return `stopped at pc=${hex(stop.pc)}: ${stop.message}`;
@@ -61,12 +73,12 @@ export function exitCodeOf(result: SimulateResult, limit: number, file: string):
   throw userError('sim', describeStop(result.stop, limit), { file });
 }
 
-/** The --stats lines: instructions, cycles (one per instruction for now) and speed. */
+/** The --stats lines: instructions, cycles and speed. */
 export function formatSimStats(result: SimulateResult): string {
   const mips = result.seconds > 0 ? result.instructions / result.seconds / 1e6 : 0;
   return [
     `instructions: ${result.instructions}`,
-    `cycles: ${result.cycles} (one per instruction)`,
+    `cycles: ${result.cycles} (CPI ${(result.cycles / Math.max(1, result.instructions)).toFixed(2)})`,
     `simulator speed: ${mips.toFixed(1)} MIPS (${result.seconds.toFixed(3)} s)`,
   ].join('\n');
 }

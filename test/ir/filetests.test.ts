@@ -10,7 +10,8 @@
 //   verify                 `error: <message>` per verifier error, or `ok`
 //   parse-error            `error: <line>:<column>: <reason>` from IrParseError
 //   pass <name> [<name>]   the functions after running the passes in order (the verifier
-//                          runs on the input and after each pass and must pass)
+//                          runs on the input and after each pass and must pass); the
+//                          file's functions make the module the passes see (inline)
 //
 // MCU_AOT_UPDATE_FILETESTS=1 rewrites the expectations with the actual output; review the
 // diff before committing it.
@@ -18,6 +19,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { IrFunction } from '../../src/ir/function.js';
+import type { IrModule } from '../../src/ir/module.js';
 import { IrParseError, parseFunctions } from '../../src/ir/parser.js';
 import { PIPELINE } from '../../src/ir/pipeline.js';
 import { printModule } from '../../src/ir/printer.js';
@@ -64,12 +67,13 @@ function runFileTest(kind: string, input: string): string {
       }
     case 'pass': {
       const functions = parseFunctions(input);
+      const context = { module: moduleOf(functions) };
       for (const f of functions) {
         assertValid(f, 'filetest input');
         for (const name of passNames) {
           const pass = PIPELINE.find((p) => p.name === name);
           if (pass === undefined) throw new Error(`unknown pass '${name}'`);
-          pass.run(f, {});
+          pass.run(f, context);
           assertValid(f, name);
         }
       }
@@ -78,6 +82,20 @@ function runFileTest(kind: string, input: string): string {
     default:
       throw new Error(`unknown filetest kind '${kind}'`);
   }
+}
+
+/** The file's functions as one module (what inline reads): one signature per function. */
+function moduleOf(functions: readonly IrFunction[]): IrModule {
+  return {
+    prefix: 'wasm',
+    signatures: functions.map((f) => f.sig),
+    canonicalSig: functions.map((_, i) => i),
+    functions: functions.map((f, i) => ({ index: f.index, name: f.name, sigIndex: i, exports: [] })),
+    bodies: functions,
+    globals: [],
+    tables: [],
+    data: [],
+  };
 }
 
 const asComments = (output: string): string =>

@@ -19,7 +19,7 @@ async function boot(boardName: string, variant: FakeVariant, opts: FakeFirmwareO
   return runOnQemu(elf, board, { timeoutMs });
 }
 
-describe.each(['lm3s6965', 'mps2-an385'])('runtime-c on %s', (boardName) => {
+describe.each(['lm3s6965', 'mps2-an385', 'mps2-an386'])('runtime-c on %s', (boardName) => {
   test('copies data segments, serves WASI, reports a listed trap and exits 100+kind', async () => {
     const r = await boot(boardName, 'HELLO');
     // "checks ok" is printed only after the fixture's checks of the memory context, zeroed

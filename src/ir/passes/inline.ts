@@ -14,10 +14,13 @@
 // Never a recursive callee (one that calls itself) or the caller itself; calls inside an
 // inlined copy are not inlined again in the same run, so mutual recursion cannot unroll.
 //
-// The copied instructions keep their source offsets, so a trap in an inlined body reports
-// the callee's Wasm code offset; the trap table names the function the code is in, which
-// is the caller. Needs ctx.module (without it the pass does nothing). Adds blocks:
-// invalidates the CFG and the dominators.
+// Traps: the trap table names the function whose machine code holds the trap site, which
+// for an inlined body would be the caller, while the message must name the Wasm function
+// (`trap: integer divide by zero in div`). So a callee that can trap itself (an instruction
+// flagged mayTrap other than a direct call, whose traps happen in the called function, or
+// a trap terminator) is not inlined. The copies keep their source offsets. Needs
+// ctx.module (without it the pass does nothing). Adds blocks: invalidates the CFG and the
+// dominators.
 
 import type { Block, BlockCall, Inst, IrFunction } from '../function.js';
 import { opInfo } from '../opcodes.js';
@@ -84,11 +87,14 @@ function instCost(f: IrFunction, inst: Inst): number {
 
 function worthInlining(caller: IrFunction, callee: IrFunction, call: Inst, ctx: PassContext, budgetLeft: number): boolean {
   if (callee.index === caller.index || callee === caller || callee.blocks.length === 0) return false;
-  if (callsItself(callee)) return false;
+  if (callsItself(callee) || canTrap(callee)) return false;
   const body = cost(callee);
   if (ctx.optimizeForSize === true) return body <= 1 + call.args.length + call.results.length;
   return body <= INLINE_MAX_COST && body <= budgetLeft;
 }
+
+const canTrap = (f: IrFunction): boolean =>
+  f.blocks.some((b) => b.insts.some((i) => i.op === 'trap' || (opInfo(i.op).mayTrap === true && i.op !== 'call')));
 
 const callsItself = (f: IrFunction): boolean => f.blocks.some((b) => b.insts.some((i) => i.op === 'call' && i.index === f.index));
 
