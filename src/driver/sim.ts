@@ -17,7 +17,7 @@ export interface SimOptions extends Omit<BuildOptions, 'emit' | 'output'> {
 
 export interface SimRun {
   readonly result: SimulateResult;
-  /** The instruction limit the run had (for describing a stop). */
+  /** The cycle limit the run had (for describing a stop). */
   readonly limit: number;
 }
 

@@ -25,7 +25,7 @@ import type { DecodedInst } from '../backend-thumb2/decoder.js';
 import type { Cpu } from './cpu.js';
 import type { CacheEntry, DecodeCache } from './decode-cache.js';
 import type { ExecutionCounts } from './execution-counts.js';
-import { dynamicCycles, type InstructionTiming, TimingKind, type TimingConfig } from './timing.js';
+import { dynamicCycles, type InstructionTiming, TimingKind } from './timing.js';
 
 /** What a block reads and reports back (one object per machine, reused). */
 export interface JitState {
@@ -78,7 +78,6 @@ export class Jit {
 
   constructor(
     private readonly cache: DecodeCache,
-    private readonly timing: TimingConfig,
     private readonly threshold: number,
     private readonly counts: ExecutionCounts | undefined,
   ) {}

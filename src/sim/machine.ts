@@ -106,7 +106,7 @@ export class Machine implements CpuHost {
     this.cache = new DecodeCache(this.mem, this.timing);
     this.counts = options.profile === true ? new ExecutionCounts(board.flash.origin, board.flash.size) : undefined;
     const threshold = options.jitThreshold ?? DEFAULT_JIT_THRESHOLD;
-    this.jit = Number.isFinite(threshold) ? new Jit(this.cache, this.timing, threshold, this.counts) : undefined;
+    this.jit = Number.isFinite(threshold) ? new Jit(this.cache, threshold, this.counts) : undefined;
     // Writes into code end the chunk in both modes alike, so a JIT block never runs stale code.
     this.cache.onInvalidate = (start, end) => {
       this.jit?.invalidate(start, end);
