@@ -17,6 +17,8 @@ export interface QemuRunOptions {
   onOutput?: (chunk: string) => void;
   /** Extra QEMU arguments, e.g. ['-d', 'int'] or ['-s', '-S'] for gdb. */
   extraArgs?: string[];
+  /** Aborting kills QEMU like the timeout does (`timedOut` set): e.g. a per-test deadline. */
+  signal?: AbortSignal;
 }
 
 export interface QemuRunResult {
@@ -76,6 +78,10 @@ export function runOnQemu(elfPath: string, board: Board, opts: QemuRunOptions): 
       timedOut = true;
       killGroup(child.pid);
     }, opts.timeoutMs);
+    opts.signal?.addEventListener('abort', () => {
+      timedOut = true;
+      killGroup(child.pid);
+    });
 
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {

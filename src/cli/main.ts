@@ -13,6 +13,10 @@ import { sim } from '../driver/sim.js';
 import { exitCodeOf, formatSimStats } from '../sim/simulate.js';
 import { DEFAULT_INIT_BOARD, initProject, parseInitLanguage } from '../driver/init.js';
 import { flash, type FlashMethod } from '../flash/flash.js';
+import { formatTestResult, formatTestSummary, runTests } from '../driver/test.js';
+import { junitXml } from '../driver/junit.js';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const EXIT_USER_ERROR = 1;
 const EXIT_INTERNAL_ERROR = 70;
@@ -156,6 +160,28 @@ compileOptions(
     timeoutMs: flags.timeout * 1000,
     print: (line) => void process.stdout.write(`${line}\n`),
   });
+});
+
+compileOptions(
+  program
+    .command('test')
+    .description('build ONE test firmware calling every `test_*` export (() -> () or () -> i32, nonzero = failure) in turn on QEMU; exits 1 on any failure')
+    .argument('[input]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s)')
+    .option('--junit <file>', 'also write the results as JUnit XML (for CI)')
+    .option('--timeout <seconds>', 'time limit of each test', parseSeconds, 10),
+).action(async (input: string | undefined, flags: CompileFlags & { junit?: string; timeout: number }) => {
+  const options = commonBuildOptions(input, flags, '.elf'); // the test firmware lives in a temporary folder
+  const report = await runTests({
+    ...options,
+    timeoutMs: flags.timeout * 1000,
+    onResult: (result) => {
+      console.log(formatTestResult(result));
+      for (const line of result.status === 'pass' ? [] : result.output) console.log(`        | ${line}`);
+    },
+  });
+  console.log(formatTestSummary(report));
+  if (flags.junit !== undefined) writeFileSync(flags.junit, junitXml(report, basename(options.input)));
+  process.exitCode = report.failed > 0 ? 1 : 0;
 });
 
 program

@@ -18,6 +18,7 @@ export const messages = {
   'qemu': 'QEMU error',
   'timeout': 'firmware timed out',
   'usage': 'usage error',
+  'test': 'firmware tests did not run',
   'sim': 'simulation stopped',
   'config': 'project config error',
   'compile': 'source does not compile',

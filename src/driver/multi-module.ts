@@ -110,7 +110,7 @@ export async function firmwareInputsFromFiles(args: readonly string[]): Promise<
 }
 
 /** Everything up to the objects: decoded, bound, lowered and compiled modules. */
-export function compileFirmwareModules(inputs: readonly FirmwareModuleInput[], opts: FirmwareOptions = {}): { objects: ObjectFile[]; primary?: IrModule['memory']; prefixes: string[] } {
+export function compileFirmwareModules(inputs: readonly FirmwareModuleInput[], opts: FirmwareOptions = {}): { objects: ObjectFile[]; primary?: IrModule['memory']; prefixes: string[]; irs: IrModule[] } {
   if (inputs.length === 0) throw userError('link', 'no modules to link');
   const modules = inputs.map((input) => {
     const module = decodeModule(input.wasm, input.file);
@@ -151,7 +151,7 @@ export function compileFirmwareModules(inputs: readonly FirmwareModuleInput[], o
     const ownMemoryBytes = ownsMemory && i !== primaryOwner ? Math.min(ir.memory!.minPages * WASM_PAGE, opts.moduleMemory ?? Infinity) : undefined;
     return compileModule(ir, { ...(opts.target !== undefined && { target: opts.target }), multiModule: { entry: i === entry, ...(ownMemoryBytes !== undefined && { ownMemoryBytes }) }, objectName: `${prefixes[i]}.o` });
   });
-  return { objects, prefixes, ...(primaryOwner !== undefined && { primary: irs[primaryOwner]!.memory }) };
+  return { objects, prefixes, irs, ...(primaryOwner !== undefined && { primary: irs[primaryOwner]!.memory }) };
 }
 
 /** Module names as symbol prefixes, made unique by a `_<n>` suffix. */

@@ -6,7 +6,7 @@ import type { Block, Inst, IrFunction } from './function.js';
 import { asBlock, asValue, type BlockId, type Type, type Value } from './types.js';
 
 /** Follows `map` until a value it does not map: chains of replacements resolve to the last. */
-export function resolver(map: ReadonlyMap<Value, Value>): (v: Value) => Value {
+function resolver(map: ReadonlyMap<Value, Value>): (v: Value) => Value {
   return (v) => {
     let current = v;
     for (let next = map.get(current); next !== undefined; next = map.get(current)) current = next;
@@ -71,17 +71,4 @@ export function renumberParams(func: IrFunction, block: Block): void {
     const info = func.values[p];
     if (info !== undefined) info.def = { kind: 'param', block: block.id, index };
   });
-}
-
-/** Every use count: instruction args and branch args. */
-export function countUses(func: IrFunction): Map<Value, number> {
-  const counts = new Map<Value, number>();
-  const count = (v: Value): void => void counts.set(v, (counts.get(v) ?? 0) + 1);
-  for (const block of func.blocks) {
-    for (const inst of block.insts) {
-      inst.args.forEach(count);
-      for (const target of inst.targets) target.args.forEach(count);
-    }
-  }
-  return counts;
 }

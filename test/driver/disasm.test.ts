@@ -30,9 +30,17 @@ function objdumpByAddress(elf: string): Map<number, string> {
   return out;
 }
 
-/** objdump's spellings our printer does not share, beyond objdump-text.ts's aliases. */
+const COND = '(eq|ne|cs|cc|mi|pl|vs|vc|hi|ls|ge|lt|gt|le)?';
+
+/**
+ * objdump-text.ts's normal form, plus the aliases objdump prefers inside IT blocks in
+ * libgcc (the conditional forms of the ones it rewrites) and RRX as a MOV.
+ */
 function canonical(text: string): string {
-  return normalizeObjdump(text);
+  return normalizeObjdump(text)
+    .replace(new RegExp(`^neg(s?)${COND} (\\S+), (\\S+)$`), 'rsb$1$2 $3, $4, #0')
+    .replace(new RegExp(`^mov(s?)${COND} (\\S+), (\\S+), (lsl|lsr|asr|ror) #(\\d+)$`), '$5$1$2 $3, $4, #$6')
+    .replace(new RegExp(`^mov(s?)${COND} (\\S+), (\\S+), rrx$`), 'rrx$1$2 $3, $4');
 }
 
 function mismatches(elf: string, listings: readonly FunctionListing[]): string[] {
@@ -96,6 +104,17 @@ describe('mcu-aot disasm on hello.wat', () => {
     expect((error as UserError).message).toMatch(/no function 'console'/);
     expect((error as UserError).hint).toMatch(/known functions include 'mcu_console_\w+'.* \(\d+ in all\)/);
   });
+});
+
+describe('mcu-aot disasm on a C e2e program (libgcc soft float, IT blocks)', () => {
+  it('agrees with arm-none-eabi-objdump on every instruction', async () => {
+    const program = loadProgram('float-printf.c', dir);
+    const elf = join(dir, 'float-printf.elf');
+    await build({ input: program.wasmPath, board: loadBoard('lm3s6965'), emit: 'elf', output: elf, log: () => {} });
+    const listings = await disasmFirmware(elf);
+    expect(listings.flatMap((f) => f.lines.filter((l) => l.kind === 'inst')).length).toBeGreaterThan(5000);
+    expect(mismatches(elf, listings)).toEqual([]);
+  }, 60_000);
 });
 
 describe('mcu-aot disasm on a trapping e2e program', () => {

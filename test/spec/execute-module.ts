@@ -15,15 +15,17 @@ import { TRAP_KINDS } from '../../src/ir/types.js';
 import { errorDetail, errorReason, failed, isNotSupported, passed, skipped, type CommandResult } from './command-result.js';
 import type { HarnessCall } from './harness-source.js';
 import {
-  compileSpecModule, globalAlias, runHarnessFirmware, withHarnessEntry,
+  compileLinkedModules, compileSpecModule, globalAlias, runHarnessFirmware, withHarnessEntry,
   type CallOutcome, type CompiledModule, type FirmwareContext, type HarnessRun,
 } from './module-firmware.js';
 import type { ModuleUnit, PlanItem } from './plan.js';
-import { argumentBits, describeBits, describeValue, isScalarType, matchesExpected, type ScalarType } from './values.js';
-import type { WastCommand } from './wast-script.js';
+import { argumentBits, describeBits, describeValue, harnessType, matchesExpected, type ScalarType } from './values.js';
+import type { WastCommand, WastValue } from './wast-script.js';
+import type { IrModule } from '../../src/ir/module.js';
 
-const REFERENCE_REASON = 'reference-typed argument or result: value representation not in docs/abi.md yet';
-const IMPORTED_GLOBAL_REASON = 'get of an imported global: multi-module linking not available';
+const REFERENCE_REASON = 'argument or result of a type the harness cannot pass (v128, or a funcref argument that is not null)';
+const IMPORTED_GLOBAL_REASON = 'get of an imported global: the harness reads only globals the module defines';
+const LINKED_GLOBAL_REASON = 'get of a global of an earlier module instance: the harness reads only the entry module\'s globals';
 const STACK_EXHAUSTED = TRAP_KINDS['call stack exhausted'];
 
 const trapName = (kind: number): string =>
@@ -31,11 +33,23 @@ const trapName = (kind: number): string =>
 
 type CallPlan = { readonly call: HarnessCall; readonly global?: number } | { readonly skip: string } | { readonly fail: string };
 
-function scalarTypes(types: readonly string[]): ScalarType[] | undefined {
-  return types.every(isScalarType) ? (types as ScalarType[]) : undefined;
+function harnessTypes(types: readonly string[]): ScalarType[] | undefined {
+  const mapped = types.map(harnessType);
+  return mapped.every((t) => t !== undefined) ? (mapped as ScalarType[]) : undefined;
 }
 
-function planCall(wasm: WasmModule, module: CompiledModule, cmd: WastCommand): CallPlan {
+/** A funcref argument other than null would need the address of a descriptor the script cannot name. */
+const passable = (v: WastValue): boolean => v.type !== 'funcref' || v.value === 'null';
+
+/** The module an action targets: the entry, or a linked module the action names. */
+interface CallTarget {
+  readonly wasm: WasmModule;
+  readonly ir: IrModule;
+  readonly entry: boolean;
+}
+
+function planCall(target: CallTarget, cmd: WastCommand): CallPlan {
+  const { wasm } = target;
   const action = cmd.action!;
   const kind = action.type === 'invoke' ? 'func' : 'global';
   const exp = wasm.exports.find((e) => e.name === action.field && e.kind === kind);
@@ -43,15 +57,17 @@ function planCall(wasm: WasmModule, module: CompiledModule, cmd: WastCommand): C
   if (action.type === 'get') {
     const type = wasm.globals[exp.index - importCount(wasm, 'global')]?.type;
     if (type === undefined) return { skip: IMPORTED_GLOBAL_REASON };
-    if (!isScalarType(type.type)) return { skip: REFERENCE_REASON };
-    return { call: { kind: 'get', symbol: globalAlias(exp.index), type: type.type }, global: exp.index };
+    if (!target.entry) return { skip: LINKED_GLOBAL_REASON };
+    const valueType = harnessType(type.type);
+    if (valueType === undefined) return { skip: REFERENCE_REASON };
+    return { call: { kind: 'get', symbol: globalAlias(exp.index), type: valueType }, global: exp.index };
   }
   const sig = funcTypeOf(wasm, exp.index);
-  const params = scalarTypes(sig.params);
-  const results = scalarTypes(sig.results);
-  if (params === undefined || results === undefined) return { skip: REFERENCE_REASON };
+  const params = harnessTypes(sig.params);
+  const results = harnessTypes(sig.results);
+  if (params === undefined || results === undefined || !(action.args ?? []).every(passable)) return { skip: REFERENCE_REASON };
   const args = (action.args ?? []).map(argumentBits);
-  const symbol = exportSymbol(module.ir, action.field);
+  const symbol = exportSymbol(target.ir, action.field);
   return { call: { kind: 'invoke', symbol, params, results, args } };
 }
 
@@ -124,9 +140,22 @@ function failAll(file: string, unit: ModuleUnit, reason: string, detail: string)
   return [failed(file, unit.command, reason, detail), ...unit.actions.map((c) => failed(file, c, reason, `${describeCall(c)}: ${detail}`))];
 }
 
+/** The module alone, or as the entry of a firmware with the modules it links with. */
+async function compileUnit(ctx: FirmwareContext, wasmPath: string, linked: ModuleUnit['linked']): Promise<CompiledModule> {
+  return linked.length === 0 ? compileSpecModule(wasmPath, ctx.board) : compileLinkedModules(ctx, wasmPath, linked);
+}
+
+/** Where `cmd` calls: the entry, or the linked module its action names. */
+function callTarget(unit: ModuleUnit, compiled: CompiledModule, entry: WasmModule, cmd: WastCommand): CallTarget {
+  const label = cmd.action?.module;
+  const linked = label === undefined || label === unit.command.name ? undefined : unit.linked.find((l) => l.label === label);
+  if (linked?.wasmPath === undefined) return { wasm: entry, ir: compiled.ir, entry: true };
+  return { wasm: decodeModule(readFileSync(linked.wasmPath)), ir: compiled.linkedByLabel!.get(label!)!, entry: false };
+}
+
 async function compileOrResults(file: string, unit: ModuleUnit, ctx: FirmwareContext): Promise<CompiledModule | CommandResult[]> {
   try {
-    return await compileSpecModule(unit.wasmPath, ctx.board);
+    return await compileUnit(ctx, unit.wasmPath, unit.linked);
   } catch (e) {
     if (isNotSupported(e)) return skipAll(file, unit, errorReason(e));
     return failAll(file, unit, `valid module not built: ${errorReason(e)}`, errorDetail(e));
@@ -145,7 +174,7 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
   const callCommands: WastCommand[] = [];
   const globals = new Map<number, string>();
   for (const cmd of unit.actions) {
-    const plan = planCall(wasm, compiled, cmd);
+    const plan = planCall(callTarget(unit, compiled, wasm, cmd), cmd);
     if ('skip' in plan) results.set(cmd, skipped(file, cmd, plan.skip));
     else if ('fail' in plan) results.set(cmd, failed(file, cmd, plan.fail, describeCall(cmd)));
     else {
@@ -206,7 +235,7 @@ export async function runMustFail(ctx: FirmwareContext, file: string, item: Extr
   };
   let compiled: CompiledModule;
   try {
-    compiled = await compileSpecModule(item.wasmPath, ctx.board);
+    compiled = await compileUnit(ctx, item.wasmPath, item.linked);
   } catch (e) {
     return refusedAtBuild(e);
   }

@@ -12,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { MODULE_DESCRIPTOR_SYMBOL } from '../../src/backend-thumb2/symbols.js';
 import { InternalError } from '../../src/diagnostics/errors.js';
@@ -24,6 +24,10 @@ import { compileToObject, linearMemoryRequest } from '../../src/driver/build.js'
 import { buildRuntime, runtimeSourceDir, targetFlags } from '../../src/driver/runtime.js';
 import type { IrModule } from '../../src/ir/module.js';
 import { link } from '../../src/linker/link.js';
+import { buildInstanceList } from '../../src/backend-thumb2/module-instance.js';
+import { compileFirmwareModules, type FirmwareModuleInput } from '../../src/driver/multi-module.js';
+import type { LinkedModule } from './plan.js';
+import { spectestHostObject, spectestModule } from './spectest.js';
 import { runOnQemu } from '../../qemu/runner.js';
 import { HARNESS_ENTRY, harnessSource, type HarnessCall } from './harness-source.js';
 
@@ -39,23 +43,55 @@ export interface FirmwareContext {
   readonly libgcc: { name: string; members: ObjectFile[] };
   /** QEMU wall-clock limit per boot. */
   readonly timeoutMs: number;
+  /** The spectest provider: its module and the C object implementing its printers. */
+  readonly spectest: { readonly module: FirmwareModuleInput; readonly host: ObjectFile };
 }
 
 export async function firmwareContext(board: Board, timeoutMs: number): Promise<FirmwareContext> {
   const runtime = await buildRuntime(board);
   const runtimeObjects = runtime.objects.map((path) => readObject(readFileSync(path), path));
   const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
-  return { board, runtimeObjects, libgcc: { name: runtime.libgcc, members: libgcc.members }, timeoutMs };
+  const spectest = { module: spectestModule(), host: spectestHostObject(board) };
+  return { board, runtimeObjects, libgcc: { name: runtime.libgcc, members: libgcc.members }, timeoutMs, spectest };
 }
 
 export interface CompiledModule {
+  /** The module the harness is the entry of. */
   readonly object: ObjectFile;
   readonly ir: IrModule;
+  /** Multi-module firmware: the linked modules' objects, the instance list, the spectest host. */
+  readonly extraObjects?: readonly ObjectFile[];
+  /** Multi-module firmware: the primary memory (it may belong to a linked module). */
+  readonly primaryMemory?: IrModule['memory'];
+  /** Multi-module firmware: the IR of each linked module that has a script `$name`. */
+  readonly linkedByLabel?: ReadonlyMap<string, IrModule>;
 }
 
 /** The driver's own pipeline (decode, validate, lower, passes, Thumb-2 object). */
 export async function compileSpecModule(wasmPath: string, board: Board): Promise<CompiledModule> {
   return compileToObject({ input: wasmPath, board, emit: 'obj', log: () => {} });
+}
+
+/**
+ * `wasmPath` as the entry of a multi-module firmware with `linked` instantiated before it
+ * (src/driver/multi-module.ts), as `mcu-aot build entry.wasm lib.wasm...` would compile them.
+ */
+export function compileLinkedModules(ctx: FirmwareContext, wasmPath: string, linked: readonly LinkedModule[]): CompiledModule {
+  const input = (path: string, name: string): FirmwareModuleInput => ({ name, wasm: new Uint8Array(readFileSync(path)), file: basename(path) });
+  const inputs = [...linked.map((l) => (l.wasmPath === undefined ? ctx.spectest.module : input(l.wasmPath, l.as))), input(wasmPath, 'spec_entry')];
+  const { objects, prefixes, irs, primary } = compileFirmwareModules(inputs, { target: { fpu: ctx.board.cpu.fpu } });
+  const linkedByLabel = new Map<string, IrModule>();
+  linked.forEach((l, i) => {
+    if (l.label !== undefined) linkedByLabel.set(l.label, irs[i]!);
+  });
+  const usesSpectest = linked.some((l) => l.wasmPath === undefined);
+  return {
+    object: objects[objects.length - 1]!,
+    ir: irs[irs.length - 1]!,
+    extraObjects: [...objects.slice(0, -1), buildInstanceList(prefixes), ...(usesSpectest ? [ctx.spectest.host] : [])],
+    ...(primary !== undefined && { primaryMemory: primary }),
+    linkedByLabel,
+  };
 }
 
 /** The global alias the harness reads exported global `index` through. */
@@ -151,9 +187,9 @@ export async function runHarnessFirmware(ctx: FirmwareContext, module: CompiledM
   try {
     const harness = await compileHarness(ctx, harnessSource(calls, firstCall), dir);
     const { board } = ctx;
-    const memory = module.ir.memory;
+    const memory = module.extraObjects !== undefined ? module.primaryMemory : module.ir.memory;
     const linked = link(
-      { objects: [patched, harness, ...ctx.runtimeObjects], archives: [ctx.libgcc] },
+      { objects: [patched, harness, ...(module.extraObjects ?? []), ...ctx.runtimeObjects], archives: [ctx.libgcc] },
       {
         flash: board.flash,
         ram: board.ram,

@@ -7,7 +7,7 @@ import type { Board } from '../../src/driver/board.js';
 import type { CommandResult } from './command-result.js';
 import { runModuleUnit, runMustFail } from './execute-module.js';
 import { firmwareContext, type FirmwareContext } from './module-firmware.js';
-import { NO_PROVIDERS, planScript, type ImportProviders, type PlanItem } from './plan.js';
+import { LINKING_PROVIDERS, planScript, type ImportProviders, type PlanItem } from './plan.js';
 import { loadWastScript, SPEC_SUITE_DIR, wast2jsonVersion } from './wast-script.js';
 
 export interface SpecRunOptions {
@@ -54,7 +54,7 @@ export async function runSpec(opts: SpecRunOptions): Promise<FileReport[]> {
   const version = wast2jsonVersion();
   const suiteDir = opts.suiteDir ?? SPEC_SUITE_DIR;
   const scripts = opts.files.map((f) => loadWastScript(join(suiteDir, f), version));
-  const plans = scripts.map((s) => planScript(s, opts.providers ?? NO_PROVIDERS));
+  const plans = scripts.map((s) => planScript(s, opts.providers ?? LINKING_PROVIDERS));
 
   const outcomes = plans.map((items) => items.map((): CommandResult[] | undefined => undefined));
   const remaining = plans.map((items) => items.length);
