@@ -399,6 +399,7 @@ const ROWS: readonly Row[] = [
   { mnemonic: 'sub', name: 'T4', layout: '11110 i 1 01010 Rn:4 | 0 imm3:3 Rd:4 imm8:8', operands: { rd: reg('Rd'), rn: reg('Rn', 'noPC'), imm: imm('i:imm3:imm8') }, flags: 'none', it: 'any', syntax: 'subw{c} {rd}, {rn}, #{imm}' },
   { mnemonic: 'sub', name: 'T1 reg', layout: '0001101 Rm:3 Rn:3 Rd:3', operands: { rd: low('Rd'), rn: low('Rn'), rm: low('Rm') }, flags: 'outsideIT', it: 'any', syntax: 'sub{s}{c}{q} {rd}, {rn}, {rm}' },
   dpShiftedReg('sub', 'T2 reg', '1101'),
+  { mnemonic: 'sub', name: 'SP reg T1', layout: '11101 01 1101 S 1101 | 0 imm3:3 Rd:4 imm2:2 type:2 Rm:4', operands: { rd: reg('Rd', 'noPC'), rm: reg('Rm'), shift, S: sBit }, fixed: { rn: SP }, flags: 'sBit', it: 'any', syntax: 'sub{s}{c}{q} {rd}, sp, {rm}{shift}' },
   // ---- other arithmetic and logic
   dp16('adc', '0101'), dpModImm('adc', 'T1', '1010'), dpShiftedReg('adc', 'T2 reg', '1010'),
   dp16('sbc', '0110'), dpModImm('sbc', 'T1', '1011'), dpShiftedReg('sbc', 'T2 reg', '1011'),

@@ -7,6 +7,7 @@ import { build, EMIT_EXTENSIONS, type EmitKind } from '../driver/build.js';
 import { parseGrantFlag } from '../driver/peripherals.js';
 import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettings, type PeripheralGrant } from '../driver/project.js';
 import { formatSizeReport, sizeOfFirmware } from '../driver/size.js';
+import { disasmFirmware, formatListing } from '../driver/disasm.js';
 import { parseOptLevel, type OptLevel } from '../frontend/source-options.js';
 import { run } from '../driver/run.js';
 import { sim } from '../driver/sim.js';
@@ -210,6 +211,26 @@ program
     const source = { log, ...(config?.optLevel !== undefined ? { optLevel: config.optLevel } : {}) };
     const report = await sizeOfFirmware(firmware, module, source);
     process.stdout.write(formatSizeReport(firmware, report, flags.functions));
+  });
+
+program
+  .command('disasm')
+  .description('disassemble a firmware ELF\'s functions, with Wasm names, branch targets and trap sites')
+  .argument('[elf]', 'firmware (default: the project\'s build output)')
+  .option('--function <name>', 'only this function: a symbol (wasm$f3, wasm_main, a C name) or a Wasm name')
+  .option('--module <file>', 'the module it was built from, for Wasm function names (default: the project\'s input)')
+  .action(async (elf: string | undefined, flags: { function?: string; module?: string }) => {
+    const config = findProjectConfig(process.cwd());
+    const firmware = elf ?? (config !== undefined ? projectFirmware(config) : undefined);
+    if (firmware === undefined) throw new UserError('usage', 'no firmware given and no mcu-aot.toml with an input here', {}, 'mcu-aot disasm <app.elf>');
+    const module = flags.module ?? (elf === undefined ? config?.input : undefined);
+    const source = { log, ...(config?.optLevel !== undefined ? { optLevel: config.optLevel } : {}) };
+    const listings = await disasmFirmware(firmware, {
+      ...(module !== undefined ? { module } : {}),
+      ...(flags.function !== undefined ? { function: flags.function } : {}),
+      source,
+    });
+    process.stdout.write(formatListing(listings));
   });
 
 compileOptions(

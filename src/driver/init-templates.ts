@@ -27,6 +27,11 @@ int main(void) {
   puts(${JSON.stringify(greeting)});
   return 0;
 }
+
+/* \`mcu-aot test\` runs every export named test_* on the board: 0 passes, nonzero fails. */
+__attribute__((export_name("test_greeting"))) int test_greeting(void) {
+  return puts(${JSON.stringify(greeting)}) < 0;
+}
 `;
 
 const AS_MAIN = (greeting: string): string => `// Compiled by \`mcu-aot build\` through AssemblyScript's compiler (runtime "stub": no GC).
@@ -36,6 +41,11 @@ import { print } from "./console";
 
 export function _start(): void {
   print(${JSON.stringify(`${greeting}\n`)});
+}
+
+// \`mcu-aot test\` runs every export named test_* on the board: 0 passes, nonzero fails.
+export function test_greeting(): i32 {
+  return ${JSON.stringify(greeting)}.startsWith("Hello") ? 0 : 1;
 }
 `;
 
@@ -102,7 +112,10 @@ const WAT_MAIN = (greeting: string): string => {
   (func (export "_start")
     (i32.store (i32.const 0) (i32.const 16))
     (i32.store (i32.const 4) (i32.const ${bytes.length}))
-    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  ;; \`mcu-aot test\` runs every export named test_* on the board: 0 passes, nonzero fails.
+  (func (export "test_greeting") (result i32)
+    (i32.ne (i32.load8_u (i32.const 16)) (i32.const ${bytes[0]}))))
 `;
 };
 

@@ -151,7 +151,7 @@ async function bootFrom(runtime: HarnessRuntime, patched: Parameters<typeof link
 /** Build the test firmware of `opts.input`, run every test and report each. */
 export async function runTests(opts: TestOptions): Promise<TestReport> {
   const began = Date.now();
-  const { object, ir } = await compileToObject(opts);
+  const { object, ir } = await compileToObject({ ...opts, emit: 'obj' });
   const tests = discoverTests(ir, opts.input);
   const patched = withEntryRelocated(object, TEST_HARNESS_ENTRY);
   const runtime = await harnessRuntime(opts.board);

@@ -60,7 +60,7 @@ export function describeStop(stop: StopReason, limit: number): string {
   const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
   switch (stop.kind) {
     case 'exit': return `exited with code ${stop.code}`;
-    case 'limit': return `no exit within the limit of ${limit} (raise --max-cycles if the program needs longer)`;
+    case 'limit': return `no exit after ${limit} cycles (raise --max-cycles if the program needs longer)`;
     case 'lockup': return `lockup at pc=${hex(stop.pc)}: ${stop.message}`;
     case 'sleep': return `the core sleeps (WFI) at pc=${hex(stop.pc)} with no interrupt that could wake it`;
     case 'error': return `stopped at pc=${hex(stop.pc)}: ${stop.message}`;

@@ -71,6 +71,8 @@ function spArithmetic(): CorpusEntry[] {
     for (const rd of [0, 7, 8, 12]) entries.push(out({ op: 'add', rd, rn: 13, src: { kind: 'imm', value }, s: 'keep' }));
   }
   for (const rm of GENERAL) entries.push(out({ op: 'add', rd: 13, rn: 13, src: { kind: 'reg', rm }, s: 'keep' }));
+  // Big frames: sp := sp - r12 (SUB (SP minus register) T1).
+  for (const rm of GENERAL) entries.push(out({ op: 'sub', rd: 13, rn: 13, src: { kind: 'reg', rm }, s: 'keep' }));
   for (const [rd, rn] of sweep(LOW, 2) as [Reg, Reg][]) {
     for (const value of [0, 7, 8, -7]) entries.push(out({ op: 'add', rd, rn, src: { kind: 'imm', value }, s: 'any' }), out({ op: 'sub', rd, rn, src: { kind: 'imm', value }, s: 'set' }));
   }

@@ -143,5 +143,6 @@ describe('mcu-aot disasm on a trapping e2e program', () => {
     const listings = await disasmFirmware(elf, { function: 'div' });
     expect(listings).toHaveLength(1);
     expect(listings[0]!.symbols[0]).toMatch(/^wasm\$f\d+$/);
+    expect(listings[0]!.wasmName).toBe('div');
   });
 });

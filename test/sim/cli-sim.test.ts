@@ -17,7 +17,7 @@ describe('mcu-aot sim', () => {
     const result = await runCli(['sim', program.wasmPath, '--board', 'mps2-an385', '--stats']);
     expect(result.stdout).toBe(program.expectedOutput);
     expect(result.exitCode).toBe(program.expectedExit);
-    expect(result.stderr).toMatch(/^instructions: \d+\ncycles: \d+ \(one per instruction\)\nsimulator speed: [\d.]+ MIPS/m);
+    expect(result.stderr).toMatch(/^instructions: \d+\ncycles: \d+ \(CPI [\d.]+\)\nsimulator speed: [\d.]+ MIPS/m);
   }, 60_000);
 
   it('stops a firmware that never exits at --max-cycles', async () => {
@@ -25,7 +25,7 @@ describe('mcu-aot sim', () => {
     writeFileSync(spin, '(module (func (export "_start") (loop $l (br $l))))');
     const result = await runCli(['sim', spin, '--board', 'lm3s6965', '--max-cycles', '100000']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('error[sim]: simulation stopped: no exit after 100000 instructions');
+    expect(result.stderr).toContain('error[sim]: simulation stopped: no exit after 100000 cycles');
   }, 60_000);
 
   it('runs a built .elf and reports a trap like QEMU does', async () => {

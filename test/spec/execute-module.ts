@@ -7,7 +7,7 @@
 // starts over then, so results after a restart say so.
 
 import { readFileSync } from 'node:fs';
-import { exportSymbol, globalSymbol } from '../../src/backend-thumb2/symbols.js';
+import { exportSymbol, functionSymbol, globalSymbol } from '../../src/backend-thumb2/symbols.js';
 import { UserError } from '../../src/diagnostics/errors.js';
 import { decodeModule } from '../../src/frontend/decode.js';
 import { funcTypeOf, importCount, type WasmModule } from '../../src/frontend/module.js';
@@ -67,7 +67,8 @@ function planCall(target: CallTarget, cmd: WastCommand): CallPlan {
   const results = harnessTypes(sig.results);
   if (params === undefined || results === undefined || !(action.args ?? []).every(passable)) return { skip: REFERENCE_REASON };
   const args = (action.args ?? []).map(argumentBits);
-  const symbol = exportSymbol(target.ir, action.field);
+  // A re-exported import has no export symbol of its own: call what it is bound to.
+  const symbol = exp.index < importCount(wasm, 'func') ? functionSymbol(target.ir, exp.index) : exportSymbol(target.ir, action.field);
   return { call: { kind: 'invoke', symbol, params, results, args } };
 }
 

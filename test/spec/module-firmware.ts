@@ -162,7 +162,7 @@ export function parseHarnessOutput(output: string): Pick<HarnessRun, 'ready' | '
 }
 
 /** gcc -Wall -Werror on the generated harness, for the board's core. */
-export async function compileHarness(ctx: FirmwareContext, source: string, dir: string): Promise<ObjectFile> {
+export async function compileHarness(ctx: Pick<FirmwareContext, 'board'>, source: string, dir: string): Promise<ObjectFile> {
   const c = join(dir, 'harness.c');
   const o = join(dir, 'harness.o');
   writeFileSync(c, source);

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/diagnostics/errors.js';
 import { decodeModule } from '../../src/frontend/decode.js';
-import type { WasmModule } from '../../src/frontend/module.js';
 import { validateModule } from '../../src/frontend/validate.js';
 import { errorReason, failed, passed, skipped, type CommandResult } from './command-result.js';
 import type { WastCommand, WastScript } from './wast-script.js';
