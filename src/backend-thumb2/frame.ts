@@ -44,6 +44,31 @@ function adjustSp(op: 'add' | 'sub', bytes: number): MInst[] {
   return [...materializeConstant(IP, bytes), { op, rd: SP, rn: SP, src: { kind: 'reg', rm: IP }, s: 'keep' }];
 }
 
+/** The largest offset of `ldr/str rt, [sp, #imm12]`. */
+const MAX_SP_OFFSET = 4095;
+
+/**
+ * A frame slot beyond [sp, #4095] (frames over 4 KiB): the base sp + (offset & ~0xfff) goes in
+ * a register first. A load uses its own destination; a store borrows r0 or r1 around the
+ * access with push/pop, since every other register may be allocated (r12 too) and moving
+ * sp up instead would let an interrupt overwrite the frame.
+ */
+function farFrameAccess(op: 'ldr' | 'str', rt: Reg, offset: number): MInst[] {
+  const low = offset & 0xfff;
+  if (op === 'ldr') {
+    return [{ op: 'add', rd: rt, rn: SP, src: { kind: 'imm', value: offset - low }, s: 'keep' }, { op, rt, addr: { kind: 'imm', rn: rt, offset: low } }];
+  }
+  const base: Reg = rt === 0 ? 1 : 0;
+  const pushed = offset + 4;
+  const pushedLow = pushed & 0xfff;
+  return [
+    { op: 'push', regs: [base] },
+    { op: 'add', rd: base, rn: SP, src: { kind: 'imm', value: pushed - pushedLow }, s: 'keep' },
+    { op, rt, addr: { kind: 'imm', rn: base, offset: pushedLow } },
+    { op: 'pop', regs: [base] },
+  ];
+}
+
 function frameOffset(layout: FrameLayout, ref: FrameRef): number {
   if (ref.area === 'spill') return layout.outgoingBytes + 4 * ref.slot;
   return layout.localBytes + 4 * layout.saved.length + ref.offset;
@@ -53,7 +78,9 @@ function frameOffset(layout: FrameLayout, ref: FrameRef): number {
 function finishInst(layout: FrameLayout, vi: VInst): MInst[] {
   const inst = vi.inst;
   if (vi.frame !== undefined && (inst.op === 'ldr' || inst.op === 'str')) {
-    return [{ ...inst, addr: { kind: 'imm', rn: SP, offset: frameOffset(layout, vi.frame) } }];
+    const offset = frameOffset(layout, vi.frame);
+    if (offset > MAX_SP_OFFSET) return farFrameAccess(inst.op, inst.rt, offset);
+    return [{ ...inst, addr: { kind: 'imm', rn: SP, offset } }];
   }
   if (vi.isReturn === true && layout.saved.length > 0) {
     return [...adjustSp('add', layout.localBytes), { op: 'pop', regs: layout.saved.map((r) => (r === LR ? PC : r)) }];

@@ -47,7 +47,7 @@ export interface FunctionListing {
   readonly lines: readonly DisasmLine[];
 }
 
-export interface TrapSite {
+interface TrapSite {
   readonly pc: number;
   readonly wasmOffset: number;
   readonly functionName: string;
@@ -91,7 +91,7 @@ function imageMemory(elf: ExecutableFile, image: ElfImage): Memory {
 }
 
 /** Every trap site of every module descriptor in the firmware, by pc. */
-export function readTrapSites(elf: ExecutableFile, memory: Memory, file: string): Map<number, TrapSite> {
+function readTrapSites(elf: ExecutableFile, memory: Memory, file: string): Map<number, TrapSite> {
   const sites = new Map<number, TrapSite>();
   for (const d of elf.symbols.filter((s) => s.type === 'object' && s.section !== undefined && DESCRIPTOR_SYMBOL.test(s.name))) {
     const bad = (what: string): never => {

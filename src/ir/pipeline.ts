@@ -75,7 +75,7 @@ export interface PipelineOptions {
 export function runPipeline(f: IrFunction, options: PipelineOptions): void {
   const disabled = checkedNames(options.disable ?? [], '--disable');
   const dumped = checkedNames(options.dumpAfter ?? [], '--dump-after');
-  const level = options.optLevel ?? '0';
+  const level = options.optLevel ?? '2';
   const context: PassContext = { ...options.context, ...(level === 's' && { optimizeForSize: true }) };
   const verifyContext = context.module === undefined ? {} : verifyContextFor(context.module);
   if (options.verify) assertValid(f, 'IR construction', verifyContext);

@@ -58,6 +58,15 @@ describe('mcu-aot test', () => {
     expect(elements(xml, 'failure').map((f) => f.type)).toEqual(['fail', 'trap', 'timeout']);
   }, 60_000);
 
+  it.each(['c', 'wat', 'assemblyscript'])('passes in the %s init scaffold', async (lang) => {
+    const project = join(dir, `scaffold-${lang}`);
+    expect((await runCli(['init', project, '--lang', lang])).exitCode).toBe(0);
+    const result = await runCli(['test'], { cwd: project });
+    expect(result.stdout).toMatch(/^PASS\s+test_greeting/m);
+    expect(result.stdout).toContain('1 passed, 0 failed');
+    expect(result.exitCode).toBe(0);
+  }, 60_000);
+
   it('refuses a module without tests', async () => {
     const ok = await runCli(['test', new URL('../../examples/hello.wat', import.meta.url).pathname, '--board', 'lm3s6965']);
     expect(ok.exitCode).toBe(1);
