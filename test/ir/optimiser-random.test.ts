@@ -40,7 +40,7 @@ describe('optimiser passes on random functions', () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       if (checkKeepsBehaviour(seed, (f) => pass.run(f, {})).changed) changed++;
     }
-    expect(changed, 'the pass changed some functions').toBeGreaterThan(10);
+    expect(changed, 'the pass changed some functions').toBeGreaterThan(5);
   });
 
   it.each(['0', '1', '2', 's'] as const)('the -O%s pipeline keeps the behaviour', (level) => {

@@ -36,6 +36,12 @@ export function randomRichFunction(seed: number, blockCount: number, localCount:
       locals = Array.from({ length: localCount }, () => b.addBlockParam(block, 'i32'));
     }
     const operand = (): Value => (rand(3) === 0 ? b.iconst('i32', pick(INTERESTING)) : pick(locals));
+    // Accesses often reuse the block's previous address (load-store-elim, bounds-check-elim).
+    let lastAddr: Value | undefined;
+    const address = (fresh: () => Value): Value => {
+      lastAddr = lastAddr !== undefined && rand(2) === 0 ? lastAddr : fresh();
+      return lastAddr;
+    };
     for (let n = rand(7); n > 0; n--) {
       b.srcOffset++;
       const j = rand(localCount);
@@ -55,11 +61,11 @@ export function randomRichFunction(seed: number, blockCount: number, localCount:
         const r = b.value(pick(I64_BINARY), 'i64', { args: rand(2) === 0 ? [wide, c] : [c, wide] });
         locals[j] = b.value('ireduce', 'i32', { args: [rand(2) === 0 ? r : b.value('ushr', 'i64', { args: [r, b.iconst('i64', 32)] })] });
       } else if (kind === 8) {
-        const addr = rand(2) === 0 ? b.iconst('i32', rand(MEMORY_BYTES + 8)) : b.value('band', 'i32', { args: [pick(locals), b.iconst('i32', 63)] });
+        const addr = address(() => (rand(2) === 0 ? b.iconst('i32', rand(MEMORY_BYTES + 8)) : b.value('band', 'i32', { args: [pick(locals), b.iconst('i32', 63)] })));
         const bytes = pick([1, 2, 4] as const);
         locals[j] = b.value('load', 'i32', { mem: { offset: rand(3) * 4, bytes, signed: bytes < 4 && rand(2) === 0 }, args: [addr] });
       } else if (kind === 9) {
-        const addr = rand(2) === 0 ? b.iconst('i32', rand(MEMORY_BYTES + 4)) : pick(locals);
+        const addr = address(() => (rand(2) === 0 ? b.iconst('i32', rand(MEMORY_BYTES + 4)) : pick(locals)));
         b.emit('store', { mem: { offset: rand(3) * 4, bytes: pick([1, 2, 4] as const), signed: false }, args: [addr, operand()] });
       } else if (emitted.length > 0) {
         // Repeat an earlier computation of this block or a dominating one's (GVN, load elimination).
