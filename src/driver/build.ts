@@ -2,7 +2,7 @@
 // object -> link with runtime-c and libgcc -> ELF, .bin, .hex, map. Each stage hands the next
 // one data structure; the driver only sequences them and writes the outputs.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { compileModule } from '../backend-thumb2/compile.js';
 import { userError } from '../diagnostics/errors.js';
@@ -13,18 +13,16 @@ import { lowerModule } from '../frontend/lower/module.js';
 import { validateModule } from '../frontend/validate.js';
 import { runPipeline } from '../ir/pipeline.js';
 import type { IrModule } from '../ir/module.js';
-import { readArchive } from '../elf/archive.js';
 import type { ObjectFile } from '../elf/object.js';
-import { readObject } from '../elf/read-object.js';
 import { writeObject } from '../elf/write-object.js';
-import { link, type LinkOptions, type LinkResult } from '../linker/link.js';
+import type { LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
 import { writeFileAtomic } from './output.js';
 import { buildInterruptVeneers } from '../backend-thumb2/interrupt-veneers.js';
 import { interruptVeneerSpecs } from './interrupts.js';
 import { grantedRanges } from './peripherals.js';
 import type { InterruptBinding, PeripheralGrant } from './project.js';
-import { buildRuntime } from './runtime.js';
+import { linkWithRuntime, loadFirmwareRuntime } from './link-firmware.js';
 
 export type EmitKind = 'obj' | 'elf' | 'bin' | 'hex';
 
@@ -63,8 +61,6 @@ export interface BuildResult {
 }
 
 export const EMIT_EXTENSIONS: Record<EmitKind, string> = { obj: '.o', elf: '.elf', bin: '.bin', hex: '.hex' };
-const WASM_PAGE = 65536;
-const WASM_MAX_PAGES = 65536;
 
 /** Compile a Wasm (or .wat) file to a relocatable object, in memory. */
 export async function compileToObject(opts: BuildOptions): Promise<{ object: ObjectFile; ir: IrModule }> {
@@ -115,23 +111,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 }
 
 async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions): Promise<LinkResult> {
-  const runtime = await buildRuntime(opts.board);
-  const runtimeObjects = runtime.objects.map((path) => readObject(readFileSync(path), path));
-  const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
   const interrupts = interruptVeneerSpecs(opts.interrupts ?? [], opts.board, ir);
   const veneers = interrupts.length > 0 ? [buildInterruptVeneers(interrupts)] : [];
-  const result = link(
-    { objects: [object, ...veneers, ...runtimeObjects], archives: [{ name: runtime.libgcc, members: libgcc.members }] },
-    {
-      flash: opts.board.flash,
-      ram: opts.board.ram,
-      stackSize: opts.stackSize ?? opts.board.stackSize,
-      entry: 'Reset_Handler',
-      vectorSection: '.vectors',
-      gcSections: true,
-      ...(ir.memory !== undefined ? { linearMemory: linearMemoryRequest(ir.memory, opts.memory) } : {}),
-    },
-  );
+  const result = linkWithRuntime(await loadFirmwareRuntime(opts.board), [object, ...veneers],
+    { memory: ir.memory, physicalMemory: opts.memory, stackSize: opts.stackSize });
   const mem = result.linearMemory;
   if (mem !== undefined && mem.fitted) {
     const note = `linear memory fitted: declared ${kib(mem.declaredBytes)}, physical ${kib(mem.physicalBytes)} on ${opts.board.name}`;
@@ -141,17 +124,6 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
     opts.log(note);
   }
   return result;
-}
-
-/** What the linker is asked for a module's memory: the declared (initial) size, the size
- *  memory.grow may reach (the declared maximum, else the Wasm limit of 65536 pages) and the
- *  physical size when --memory sets it. Every firmware link uses this one policy. */
-export function linearMemoryRequest(memory: NonNullable<IrModule['memory']>, physicalBytes?: number): NonNullable<LinkOptions['linearMemory']> {
-  return {
-    declaredBytes: memory.minPages * WASM_PAGE,
-    maximumBytes: Math.min(memory.maxPages ?? WASM_MAX_PAGES, WASM_MAX_PAGES) * WASM_PAGE,
-    ...(physicalBytes !== undefined ? { physicalBytes } : {}),
-  };
 }
 
 function defaultOutput(input: string, emit: EmitKind): string {

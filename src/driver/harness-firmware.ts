@@ -4,7 +4,9 @@
 // its descriptor's `entry` word (offset 8 of __mcu_module, docs/abi.md) relocated to the
 // harness's entry symbol, so runtime-c instantiates the module (memory, data segments, start
 // function) exactly as in production and then calls the harness. The harness is compiled by
-// gcc for the board's core and linked with runtime-c and libgcc as `mcu-aot build` links.
+// gcc for the board's core and linked with runtime-c and libgcc by linkWithRuntime
+// (link-firmware.ts), as `mcu-aot build` links. Both harnesses survive a trap in a call
+// the same way: HARNESS_TRAP_RECOVERY_C.
 
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,33 +14,53 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MODULE_DESCRIPTOR_SYMBOL } from '../backend-thumb2/symbols.js';
 import { InternalError } from '../diagnostics/errors.js';
-import { readArchive } from '../elf/archive.js';
 import type { ObjectFile, ObjSymbol } from '../elf/object.js';
 import { readObject } from '../elf/read-object.js';
-import type { IrModule } from '../ir/module.js';
-import { link, type LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
-import { linearMemoryRequest } from './build.js';
-import { buildRuntime, runtimeSourceDir, targetFlags } from './runtime.js';
+import { runtimeSourceDir, targetFlags } from './runtime.js';
 
 const run = promisify(execFile);
 
 /** Offset of `entry` in struct mcu_module (runtime-c/mcu_module.h): abi_version, start, entry. */
 const DESCRIPTOR_ENTRY_OFFSET = 8;
 
-/** runtime-c and libgcc for one board, read once and shared by every harness link. */
-export interface HarnessRuntime {
-  readonly board: Board;
-  readonly objects: readonly ObjectFile[];
-  readonly libgcc: { name: string; members: ObjectFile[] };
+/**
+ * The start of every harness's C source: includes, and recovery from a trap in a call the
+ * harness makes. Before each call the harness sets `harness_armed` and takes
+ * `harness_setjmp(harness_recover)`; runtime-c's fault handler asks `mcu_trap_hook` first
+ * (docs/abi.md, "Trap hook"), which sends the trap back to that setjmp (it returns 1) with
+ * the trap's kind in `harness_trap_kind`. Outside a call (start function, data segments) a
+ * trap is reported and ends the firmware as usual.
+ */
+export const HARNESS_TRAP_RECOVERY_C = String.raw`#include <stdint.h>
+#include "mcu_runtime.h"
+#include "trap.h"
+
+/* setjmp of our own (no libc in the firmware): saves sp, r4-r11, lr. */
+typedef uint32_t harness_jmp_buf[10];
+__attribute__((naked, returns_twice, noinline)) static int harness_setjmp(harness_jmp_buf buf) {
+  (void)buf;
+  __asm__ volatile("mov r1, sp\n\tstmia r0, {r1, r4-r11, lr}\n\tmovs r0, #0\n\tbx lr\n");
 }
 
-export async function harnessRuntime(board: Board): Promise<HarnessRuntime> {
-  const runtime = await buildRuntime(board);
-  const objects = runtime.objects.map((path) => readObject(readFileSync(path), path));
-  const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
-  return { board, objects, libgcc: { name: runtime.libgcc, members: libgcc.members } };
+__attribute__((used)) static harness_jmp_buf harness_recover;
+static volatile unsigned harness_armed, harness_trap_kind;
+
+/* Where a trapped call resumes: the longjmp to harness_recover, with no stack use of its own
+ * (the trapping code's stack may be exhausted). setjmp then returns 1. */
+__attribute__((naked, noinline)) static void harness_resume(void) {
+  __asm__ volatile(
+      "movw r0, #:lower16:harness_recover\n\tmovt r0, #:upper16:harness_recover\n\t"
+      "ldmia r0, {r1, r4-r11, lr}\n\tmov sp, r1\n\tmovs r0, #1\n\tbx lr\n");
 }
+
+mcu_trap_resume_fn mcu_trap_hook(unsigned kind) {
+  if (!harness_armed) return 0;
+  harness_armed = 0;
+  harness_trap_kind = kind;
+  return harness_resume;
+}
+`;
 
 /**
  * `object` with its descriptor's entry relocated to `entrySymbol` (left undefined: the
@@ -73,22 +95,4 @@ export async function compileHarnessC(board: Board, source: string, dir: string,
     throw new InternalError(what, 'the generated C harness does not compile', (e as { stderr?: string }).stderr ?? String(e));
   }
   return readObject(readFileSync(o), 'harness.o');
-}
-
-/** Link the patched module, the harness and runtime-c into firmware for the runtime's board. */
-export function linkHarnessFirmware(runtime: HarnessRuntime, patched: ObjectFile, harness: ObjectFile,
-  memory: IrModule['memory'], stackSize?: number): LinkResult {
-  const { board } = runtime;
-  return link(
-    { objects: [patched, harness, ...runtime.objects], archives: [runtime.libgcc] },
-    {
-      flash: board.flash,
-      ram: board.ram,
-      stackSize: stackSize ?? board.stackSize,
-      entry: 'Reset_Handler',
-      vectorSection: '.vectors',
-      gcSections: true,
-      ...(memory !== undefined ? { linearMemory: linearMemoryRequest(memory) } : {}),
-    },
-  );
 }

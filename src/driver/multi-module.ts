@@ -9,7 +9,6 @@
 // bytes (memory.grow on it cannot go beyond that). Modules are instantiated in list order;
 // the entry's start and entry functions run last.
 
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { compileModule } from '../backend-thumb2/compile.js';
 import { buildInstanceList, memoryBaseSymbol } from '../backend-thumb2/module-instance.js';
@@ -20,16 +19,14 @@ import { loadWasm } from '../frontend/load.js';
 import { lowerModule } from '../frontend/lower/module.js';
 import type { WasmModule } from '../frontend/module.js';
 import { validateModule } from '../frontend/validate.js';
-import { readArchive } from '../elf/archive.js';
 import type { ObjectFile } from '../elf/object.js';
-import { readObject } from '../elf/read-object.js';
 import type { ImportName, IrModule } from '../ir/module.js';
 import { runPipeline } from '../ir/pipeline.js';
-import { link, type LinkResult } from '../linker/link.js';
+import type { LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
 import type { TargetFeatures } from '../backend-thumb2/target.js';
 import { bindImports, type Binding, type ModuleBindings } from './module-binding.js';
-import { buildRuntime } from './runtime.js';
+import { linkWithRuntime, loadFirmwareRuntime } from './link-firmware.js';
 
 export interface FirmwareModuleInput {
   /** The name other modules import it by. */
@@ -67,23 +64,8 @@ const WASM_PAGE = 65536;
 
 export async function buildFirmware(inputs: readonly FirmwareModuleInput[], board: Board, opts: FirmwareOptions = {}): Promise<FirmwareResult> {
   const { objects, primary, prefixes } = compileFirmwareModules(inputs, { target: { fpu: board.cpu.fpu }, ...opts });
-  const runtime = await buildRuntime(board);
-  const runtimeObjects = runtime.objects.map((path) => readObject(readFileSync(path), path));
-  const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
-  const result = link(
-    { objects: [...objects, buildInstanceList(prefixes), ...(opts.extraObjects ?? []), ...runtimeObjects], archives: [{ name: runtime.libgcc, members: libgcc.members }] },
-    {
-      flash: board.flash,
-      ram: board.ram,
-      stackSize: board.stackSize,
-      entry: 'Reset_Handler',
-      vectorSection: '.vectors',
-      gcSections: true,
-      ...(primary !== undefined && {
-        linearMemory: { declaredBytes: primary.minPages * WASM_PAGE, ...(opts.memory !== undefined && { physicalBytes: opts.memory }) },
-      }),
-    },
-  );
+  const result = linkWithRuntime(await loadFirmwareRuntime(board), [...objects, buildInstanceList(prefixes), ...(opts.extraObjects ?? [])],
+    { memory: primary, physicalMemory: opts.memory });
   if (result.linearMemory?.fitted === true) {
     opts.log?.(`linear memory fitted: declared ${result.linearMemory.declaredBytes} bytes, physical ${result.linearMemory.physicalBytes} bytes on ${board.name}`);
   }

@@ -1,7 +1,7 @@
 // The C harness of `mcu-aot test` (test.ts): the firmware's entry (harness-firmware.ts points
 // the module descriptor's entry at it), so runtime-c has instantiated the module before it
-// runs. It calls each test export in turn from TEST_FIRST on; runtime-c's trap hook
-// (docs/abi.md, "Trap hook") sends a trap back to the setjmp taken before the call, so the
+// runs. It calls each test export in turn from TEST_FIRST on; a trap comes back to the
+// setjmp taken before the call (HARNESS_TRAP_RECOVERY_C, harness-firmware.ts), so the
 // next test still runs. A test that hangs is the host's business: it kills QEMU and boots a
 // harness that starts at the next test (firstTest).
 //
@@ -10,6 +10,8 @@
 //   test:<i> = <n>    test i returned n (0 for a test without result)
 //   test:<i> ! <k>    test i trapped with trap kind k (docs/abi.md)
 //   test:end          every test ran
+
+import { HARNESS_TRAP_RECOVERY_C } from './harness-firmware.js';
 
 export const TEST_HARNESS_ENTRY = 'mcu_test_harness_main';
 
@@ -20,37 +22,7 @@ export interface HarnessTest {
   readonly returnsI32: boolean;
 }
 
-const PRELUDE = String.raw`#include <stdint.h>
-#include "mcu_runtime.h"
-#include "trap.h"
-
-/* setjmp of our own (no libc in the firmware): saves sp, r4-r11, lr. */
-typedef uint32_t test_jmp_buf[10];
-__attribute__((naked, returns_twice, noinline)) static int test_setjmp(test_jmp_buf buf) {
-  (void)buf;
-  __asm__ volatile("mov r1, sp\n\tstmia r0, {r1, r4-r11, lr}\n\tmovs r0, #0\n\tbx lr\n");
-}
-
-__attribute__((used)) static test_jmp_buf test_recover;
-static volatile unsigned test_armed, test_trap_kind;
-
-/* Where a trapped test resumes: the longjmp to test_recover, with no stack use of its own
- * (the trapping code's stack may be exhausted). setjmp then returns 1. */
-__attribute__((naked, noinline)) static void test_resume(void) {
-  __asm__ volatile(
-      "movw r0, #:lower16:test_recover\n\tmovt r0, #:upper16:test_recover\n\t"
-      "ldmia r0, {r1, r4-r11, lr}\n\tmov sp, r1\n\tmovs r0, #1\n\tbx lr\n");
-}
-
-/* Outside a test (start function, data segments) a trap is reported and ends the firmware. */
-mcu_trap_resume_fn mcu_trap_hook(unsigned kind) {
-  if (!test_armed) return 0;
-  test_armed = 0;
-  test_trap_kind = kind;
-  return test_resume;
-}
-
-static void test_line(uint32_t i, const char *sep, uint32_t n) {
+const TEST_LINE = String.raw`static void test_line(uint32_t i, const char *sep, uint32_t n) {
   mcu_console_puts("test:"); mcu_console_put_dec(i); mcu_console_puts(sep);
   mcu_console_put_dec(n); mcu_console_putc('\n');
 }
@@ -63,15 +35,15 @@ void ${TEST_HARNESS_ENTRY}(void) {
   for (volatile uint32_t i = TEST_FIRST; i < TEST_COUNT; i++) {
     mcu_console_puts("test:start "); mcu_console_put_dec(i); mcu_console_putc('\n');
     const test_entry *t = &test_entries[i];
-    test_armed = 1;
-    if (test_setjmp(test_recover) == 0) {
+    harness_armed = 1;
+    if (harness_setjmp(harness_recover) == 0) {
       uint32_t r = 0;
       if (t->returns_i32) r = ((uint32_t (*)(void))t->fn)();
       else t->fn();
-      test_armed = 0;
+      harness_armed = 0;
       test_line(i, " = ", r);
     } else {
-      test_line(i, " ! ", test_trap_kind);
+      test_line(i, " ! ", harness_trap_kind);
     }
   }
   mcu_console_puts("test:end\n");
@@ -81,7 +53,8 @@ void ${TEST_HARNESS_ENTRY}(void) {
 /** The harness's C source running `tests` from index `firstTest` on. */
 export function testHarnessSource(tests: readonly HarnessTest[], firstTest: number): string {
   return [
-    PRELUDE,
+    HARNESS_TRAP_RECOVERY_C,
+    TEST_LINE,
     `#define TEST_FIRST ${firstTest}u`,
     `#define TEST_COUNT ${tests.length}u`,
     ...tests.map((t) => `extern void ${t.symbol}(void);`),

@@ -14,7 +14,9 @@ import type { IrModule } from '../ir/module.js';
 import { exportSymbol } from '../backend-thumb2/symbols.js';
 import { TRAP_KINDS } from '../ir/types.js';
 import { compileToObject, type BuildOptions } from './build.js';
-import { compileHarnessC, harnessRuntime, linkHarnessFirmware, withEntryRelocated, type HarnessRuntime } from './harness-firmware.js';
+import type { ObjectFile } from '../elf/object.js';
+import { compileHarnessC, withEntryRelocated } from './harness-firmware.js';
+import { linkWithRuntime, loadFirmwareRuntime, type FirmwareRuntime } from './link-firmware.js';
 import { parseHarnessLine, TEST_HARNESS_ENTRY, testHarnessSource, type HarnessTest } from './test-harness.js';
 
 export const TEST_PREFIX = 'test_';
@@ -82,10 +84,10 @@ interface BootOutcome {
   readonly next: number;
 }
 
-async function bootFrom(runtime: HarnessRuntime, patched: Parameters<typeof linkHarnessFirmware>[1], ir: IrModule,
+async function bootFrom(runtime: FirmwareRuntime, patched: ObjectFile, ir: IrModule,
   tests: readonly TestCase[], first: number, opts: TestOptions, dir: string): Promise<BootOutcome> {
   const harness = await compileHarnessC(runtime.board, testHarnessSource(tests, first), dir, 'test harness');
-  const linked = linkHarnessFirmware(runtime, patched, harness, ir.memory, opts.stackSize);
+  const linked = linkWithRuntime(runtime, [patched, harness], { memory: ir.memory, stackSize: opts.stackSize });
   const elf = join(dir, `test-${first}.elf`);
   writeFileSync(elf, linked.elf);
 
@@ -154,7 +156,7 @@ export async function runTests(opts: TestOptions): Promise<TestReport> {
   const { object, ir } = await compileToObject({ ...opts, emit: 'obj' });
   const tests = discoverTests(ir, opts.input);
   const patched = withEntryRelocated(object, TEST_HARNESS_ENTRY);
-  const runtime = await harnessRuntime(opts.board);
+  const runtime = await loadFirmwareRuntime(opts.board);
   const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-test-'));
   try {
     const results: TestResult[] = [];

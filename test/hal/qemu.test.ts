@@ -11,14 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { runOnQemu } from '../../qemu/runner.js';
 import { buildInterruptVeneers } from '../../src/backend-thumb2/interrupt-veneers.js';
 import { loadBoard, type Board } from '../../src/driver/board.js';
-import { compileToObject, linearMemoryRequest } from '../../src/driver/build.js';
+import { compileToObject } from '../../src/driver/build.js';
 import { interruptVeneerSpecs } from '../../src/driver/interrupts.js';
 import type { InterruptBinding } from '../../src/driver/project.js';
 import { run } from '../../src/driver/run.js';
-import { buildRuntime } from '../../src/driver/runtime.js';
-import { readArchive } from '../../src/elf/archive.js';
+import { linkWithRuntime, loadFirmwareRuntime } from '../../src/driver/link-firmware.js';
 import { readObject } from '../../src/elf/read-object.js';
-import { link } from '../../src/linker/link.js';
 
 const BOARDS = ['lm3s6965', 'mps2-an385'] as const;
 const root = new URL('../../', import.meta.url).pathname;
@@ -207,13 +205,8 @@ describe.each(BOARDS)('interrupt veneers on %s', (boardName) => {
     writeFileSync(cFile, CLOBBER_C);
     execFileSync('arm-none-eabi-gcc', ['-mcpu=cortex-m3', '-mthumb', '-ffixed-r9', '-Os', '-c', cFile, '-o', cObject]);
     const { object, ir } = await compileToObject({ input, board, emit: 'elf', log: () => {} });
-    const runtime = await buildRuntime(board);
-    const libgcc = readArchive(readFileSync(runtime.libgcc), runtime.libgcc);
     const veneers = buildInterruptVeneers(interruptVeneerSpecs([{ irq: irq.name, handler: 'on_irq' }], board, ir));
-    const result = link(
-      { objects: [object, veneers, readObject(readFileSync(cObject), cObject), ...runtime.objects.map((p) => readObject(readFileSync(p), p))], archives: [{ name: runtime.libgcc, members: libgcc.members }] },
-      { flash: board.flash, ram: board.ram, stackSize: board.stackSize, entry: 'Reset_Handler', vectorSection: '.vectors', gcSections: true, linearMemory: linearMemoryRequest(ir.memory!) },
-    );
+    const result = linkWithRuntime(await loadFirmwareRuntime(board), [object, veneers, readObject(readFileSync(cObject), cObject)], { memory: ir.memory });
     const elf = join(dir, `r9-${boardName}.elf`);
     writeFileSync(elf, result.elf);
     const { exitCode, output } = await runOnQemu(elf, board, { timeoutMs: 20_000 });

@@ -5,8 +5,8 @@
 // Each call is a row of a table (shape, target, first argument); a switch per shape casts
 // the target to its AAPCS prototype and makes the call. Float arguments and results cross
 // as raw bits through unions, so no float arithmetic ever touches them (NaN payloads
-// survive). runtime-c's trap hook (docs/abi.md, "Trap hook") sends a trap back to the
-// setjmp taken before the call, so the next call still runs.
+// survive). A trap comes back to the setjmp taken before the call (the driver's
+// HARNESS_TRAP_RECOVERY_C, src/driver/harness-firmware.ts), so the next call still runs.
 //
 // Console protocol, one line each:
 //   spec:ready             the module is instantiated (start function done)
@@ -14,6 +14,7 @@
 //   spec:<i> ! <kind>      call i trapped with that trap kind (docs/abi.md)
 //   spec:end               every call ran
 
+import { HARNESS_TRAP_RECOVERY_C } from '../../src/driver/harness-firmware.js';
 import { bitWidth, type ScalarType } from './values.js';
 
 export type HarnessCall =
@@ -90,38 +91,7 @@ function shapeCase(index: number, call: HarnessCall): string {
   return `  case ${index}: { ${body} spec_put_returned(i); ${values.join(' ')} mcu_console_putc('\\n'); return; }`;
 }
 
-const PRELUDE = String.raw`#include <stdint.h>
-#include "mcu_runtime.h"
-#include "trap.h"
-
-/* setjmp of our own (no libc in the firmware): saves sp, r4-r11, lr. */
-typedef uint32_t spec_jmp_buf[10];
-__attribute__((naked, returns_twice, noinline)) static int spec_setjmp(spec_jmp_buf buf) {
-  (void)buf;
-  __asm__ volatile("mov r1, sp\n\tstmia r0, {r1, r4-r11, lr}\n\tmovs r0, #0\n\tbx lr\n");
-}
-
-__attribute__((used)) static spec_jmp_buf spec_recover;
-static volatile unsigned spec_armed, spec_trap_kind;
-
-/* Where a trapped call resumes: the longjmp to spec_recover, with no stack use of its own
- * (the trapping code's stack may be exhausted). setjmp then returns 1. */
-__attribute__((naked, noinline)) static void spec_resume(void) {
-  __asm__ volatile(
-      "movw r0, #:lower16:spec_recover\n\tmovt r0, #:upper16:spec_recover\n\t"
-      "ldmia r0, {r1, r4-r11, lr}\n\tmov sp, r1\n\tmovs r0, #1\n\tbx lr\n");
-}
-
-/* runtime-c's fault handler asks us first (docs/abi.md, "Trap hook"). Outside a call
- * (start function, data segments) traps are reported and end the firmware as usual. */
-mcu_trap_resume_fn mcu_trap_hook(unsigned kind) {
-  if (!spec_armed) return 0;
-  spec_armed = 0;
-  spec_trap_kind = kind;
-  return spec_resume;
-}
-
-typedef union { uint32_t u; float f; } spec_u32f;
+const PRELUDE = String.raw`typedef union { uint32_t u; float f; } spec_u32f;
 typedef union { uint64_t u; double f; } spec_u64f;
 static inline float spec_f32(uint32_t u) { spec_u32f x; x.u = u; return x.f; }
 static inline double spec_f64(uint64_t u) { spec_u64f x; x.u = u; return x.f; }
@@ -149,12 +119,12 @@ const ENTRY = String.raw`
 void ${HARNESS_ENTRY}(void) {
   mcu_console_puts("spec:ready\n");
   for (volatile uint32_t i = SPEC_FIRST; i < SPEC_CALLS; i++) {
-    spec_armed = 1;
-    if (spec_setjmp(spec_recover) == 0) {
+    harness_armed = 1;
+    if (harness_setjmp(harness_recover) == 0) {
       spec_run(&spec_calls[i], i);
-      spec_armed = 0;
+      harness_armed = 0;
     } else {
-      spec_put_trap(i, spec_trap_kind);
+      spec_put_trap(i, harness_trap_kind);
     }
   }
   mcu_console_puts("spec:end\n");
@@ -187,6 +157,7 @@ export function harnessSource(calls: readonly HarnessCall[], firstCall = 0): str
     return isGlobal ? `extern uint32_t ${s}[];` : `extern void ${s}(void);`;
   });
   return [
+    HARNESS_TRAP_RECOVERY_C,
     PRELUDE,
     `#define SPEC_FIRST ${firstCall}u`,
     `#define SPEC_CALLS ${calls.length}u`,

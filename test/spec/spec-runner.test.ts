@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/driver/board.js';
 import { HARNESS_ENTRY, harnessSource } from './harness-source.js';
-import { compileHarness, parseHarnessOutput } from './module-firmware.js';
+import { parseHarnessOutput } from './module-firmware.js';
+import { compileHarnessC } from '../../src/driver/harness-firmware.js';
 import { groupReasons, totals } from './report.js';
 import { runSpec } from './runner.js';
 import { matchesExpected } from './values.js';
@@ -80,12 +81,11 @@ describe('harness protocol', () => {
   });
   it('compiles warning-free with no call, a get and a multi-result call', async () => {
     const board = loadBoard('lm3s6965');
-    const ctx = { board, runtimeObjects: [], libgcc: { name: 'none', members: [] }, timeoutMs: 0 };
     for (const calls of [[], [
       { kind: 'get' as const, symbol: 'g', type: 'i64' as const },
       { kind: 'invoke' as const, symbol: 'f', params: ['i32' as const], results: ['i64' as const, 'f32' as const], args: [1n] },
     ]]) {
-      const object = await compileHarness(ctx, harnessSource(calls), mkdtempSync(join(tmpdir(), 'spec-harness-')));
+      const object = await compileHarnessC(board, harnessSource(calls), mkdtempSync(join(tmpdir(), 'spec-harness-')), 'spec harness');
       expect(object.symbols.some((s) => s.name === HARNESS_ENTRY && s.section !== null)).toBe(true);
     }
   });
