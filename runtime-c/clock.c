@@ -19,6 +19,8 @@
 #define SYST_CSR_ENABLE (1u << 0)
 #define SYST_CSR_TICKINT (1u << 1)
 #define SYST_CSR_CLKSOURCE_CPU (1u << 2)
+#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
+#define ICSR_PENDSTSET (1u << 26)
 
 #define TICKS_PER_MS ((uint32_t)(MCU_CPU_HZ) / 1000u)
 #define NS_PER_MS 1000000u
@@ -61,11 +63,15 @@ void mcu_clock_init(void) {
  * interrupt came in between, so the fraction belongs to the same millisecond. */
 static uint32_t read_clock(uint32_t *ticks_into_ms) {
   if (!started) start_systick();
-  uint32_t ms, count;
+  uint32_t ms, count, pending;
   do {
     ms = elapsed_ms;
     count = SYST_CVR;
+    pending = SCB_ICSR & ICSR_PENDSTSET;
   } while (ms != elapsed_ms);
+  /* The counter may have wrapped while the wrap interrupt is still pending (interrupts
+   * masked, or not taken yet): then the count belongs to the next millisecond. */
+  if (pending != 0u && count >= TICKS_PER_MS / 2u) ms += 1u;
   *ticks_into_ms = (TICKS_PER_MS - 1u) - count;
   return ms;
 }
