@@ -6,7 +6,7 @@
 // with the program's code: that status is the result. QEMU runs in its own process group so
 // a timeout kills it and anything it started, never leaving an emulator spinning.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { userError } from '../src/diagnostics/errors.js';
 import type { Board } from '../src/driver/board.js';
 
@@ -19,6 +19,14 @@ export interface QemuRunOptions {
   extraArgs?: string[];
   /** Aborting kills QEMU like the timeout does (`timedOut` set): e.g. a per-test deadline. */
   signal?: AbortSignal;
+  /**
+   * What is typed into the console UART (QEMU's stdin, which `-serial stdio` connects to the
+   * UART's receiver). Text or bytes are written once the firmware has printed something, so
+   * that its console is set up before they arrive (a PL011 drops its receive FIFO when the
+   * runtime programs it), then the input ends. A stream (a terminal) is passed through as it
+   * arrives. Without it QEMU's stdin is empty.
+   */
+  input?: string | Uint8Array | NodeJS.ReadableStream;
 }
 
 export interface QemuRunResult {
@@ -65,12 +73,37 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/**
+ * Connects `input` to QEMU's stdin (see QemuRunOptions.input); returns what disconnects a
+ * stream again when QEMU ends, so that a terminal's stdin stops keeping the process alive.
+ */
+function feedConsoleInput(child: ChildProcess, input: QemuRunOptions['input']): () => void {
+  const stdin = child.stdin;
+  if (stdin === null) return () => {};
+  // QEMU may exit before it has read everything: a closed pipe is not an error of the run.
+  stdin.on('error', () => {});
+  if (input === undefined) {
+    stdin.end();
+    return () => {};
+  }
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    child.stdout?.once('data', () => stdin.end(input));
+    return () => {};
+  }
+  input.pipe(stdin);
+  return () => {
+    input.unpipe(stdin);
+    input.pause();
+  };
+}
+
 export function runOnQemu(elfPath: string, board: Board, opts: QemuRunOptions): Promise<QemuRunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(QEMU, qemuArgs(elfPath, board, opts.extraArgs), {
       detached: true, // own process group: a timeout kills the whole group
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const detachInput = feedConsoleInput(child, opts.input);
     let output = '';
     let qemuStderr = '';
     let timedOut = false;
@@ -101,6 +134,7 @@ export function runOnQemu(elfPath: string, board: Board, opts: QemuRunOptions): 
 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      detachInput();
       if (timedOut) {
         const seconds = (opts.timeoutMs / 1000).toString();
         resolve({

@@ -49,9 +49,19 @@ export function formatDecoded(inst: DecodedInst, address: number, itCond?: Cond)
       case 'sysreg': return SPECIAL_REGISTERS[ops.imm ?? -1] ?? `#${ops.imm}`;
       case 'barrier': return BARRIER_OPTIONS[ops.imm ?? -1] ?? `#${ops.imm}`;
       case 'iflags': return `${(ops.imm ?? 0) & 2 ? 'i' : ''}${(ops.imm ?? 0) & 1 ? 'f' : ''}`;
+      // FPU doubleword registers and register lists (encodings.ts VFP_DECODE_ONLY_ROWS).
+      case 'dd': return `d${ops.rt ?? 0}`;
+      case 'dm': return `d${ops.rm ?? 0}`;
+      case 'sregs': return fpRegisterList('s', ops.rt ?? 0, ops.imm ?? 0);
+      case 'dregs': return fpRegisterList('d', ops.rt ?? 0, (ops.imm ?? 0) >> 1);
       default: return regName((ops as Readonly<Record<string, number>>)[name] ?? -1);
     }
   });
+}
+
+/** `{s4, s5, s6}`: `count` FPU registers from `first`. */
+function fpRegisterList(kind: 's' | 'd', first: number, count: number): string {
+  return `{${Array.from({ length: count }, (_, i) => `${kind}${first + i}`).join(', ')}}`;
 }
 
 export interface ListingLine {

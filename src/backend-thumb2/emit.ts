@@ -13,6 +13,7 @@ import { encode, type Encoded } from './encoder.js';
 import { ENCODINGS_BY_MNEMONIC } from './encodings.js';
 import type { Cond, Label, MFunction, MInst } from './mir.js';
 import { branchRange } from './operands.js';
+import { blockKeysOf, callSiteOf, type BranchSite, type CallSite, type ProfileSites } from './profile-map.js';
 
 export interface TrapSite {
   /** Offset of the `udf` from the function start. */
@@ -30,6 +31,8 @@ export interface EmittedFunction {
   readonly trapSites: TrapSite[];
   /** Offset of each machine block (by label) from the function start. */
   readonly blockOffsets: number[];
+  /** Branch and call sites and block keys, for the profile map (profile-map.ts). */
+  readonly sites?: ProfileSites;
 }
 
 const STAGE = 'thumb2 emit';
@@ -255,6 +258,8 @@ function encodeItems(mf: MFunction, items: readonly Item[], blockStarts: readonl
   const bytes = new Uint8Array(end);
   const relocs: ObjReloc[] = [];
   const trapSites: TrapSite[] = [];
+  const branches: BranchSite[] = [];
+  const calls: CallSite[] = [];
   let blockIndex = 0;
 
   const place = (at: number, halfwords: readonly number[]): void => {
@@ -275,8 +280,12 @@ function encodeItems(mf: MFunction, items: readonly Item[], blockStarts: readonl
       if (item.inst.op === 'udf') {
         trapSites.push({ offset: at, kind: item.inst.imm, srcOffset: item.inst.srcOffset ?? mf.blocks[blockIndex]!.srcOffset });
       }
+      const call = callSiteOf(item.inst, at);
+      if (call !== undefined) calls.push(call);
       return;
     }
+    // The instruction that jumps to the target (after a cmp, or the b.w a skip jumps over).
+    branches.push({ offset: at + item.forms[item.form]!.branchAt, target: item.target });
     const target = addresses[blockStarts[item.target]!]!;
     let cursor = at;
     for (const part of expandBranch(item, branchOffset(item, at, target))) {
@@ -290,5 +299,5 @@ function encodeItems(mf: MFunction, items: readonly Item[], blockStarts: readonl
   });
 
   const blockOffsets = blockStarts.map((start) => addresses[start]!);
-  return { bytes, relocs, trapSites, blockOffsets };
+  return { bytes, relocs, trapSites, blockOffsets, sites: { branches, calls, blockKeys: blockKeysOf(mf) } };
 }

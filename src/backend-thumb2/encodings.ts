@@ -303,6 +303,77 @@ const branchT3: FieldKind = { kind: 'branch', bits: 'S:J2:J1:imm6:imm11', signed
 const branchT4: FieldKind = { kind: 'branch', bits: 'S:J1:J2:imm10:imm11', signed: true, i1i2: true };
 
 /**
+ * FPv4-SP forms gcc emits with -mfpu=fpv4-sp-d16 (ARMv7-M ARM A7.7) that the backend does
+ * not: register lists, doubleword transfers, accumulating and fused multiplies, FPSCR
+ * moves, the 8-bit float immediate and fixed-point conversions. A D register operand (and
+ * the first register of a list) is its plain index (kind 'imm'); the disassembler prints
+ * it with the {dd}/{dm}/{sregs}/{dregs} placeholders. Only the simulator executes them.
+ */
+const VFP_DECODE_ONLY_ROWS: readonly Row[] = [
+  // Multiply-accumulate, VFP encodings with sz = 0: op (bit 6) picks the second of each pair.
+  vfp3('vmla.f32', '0 D 00', '0'), vfp3('vmls.f32', '0 D 00', '1'),
+  vfp3('vnmls.f32', '0 D 01', '0'), vfp3('vnmla.f32', '0 D 01', '1'), vfp3('vnmul.f32', '0 D 10', '1'),
+  vfp3('vfma.f32', '1 D 10', '0'), vfp3('vfms.f32', '1 D 10', '1'),
+  vfp3('vfnms.f32', '1 D 01', '0'), vfp3('vfnma.f32', '1 D 01', '1'),
+  // VMOV (immediate): imm4H:imm4L is VFPExpandImm's abcdefgh; objdump prints it raw too.
+  { mnemonic: 'vmov.f32', name: 'T2 imm', layout: '11101110 1 D 11 imm4H:4 | Vd:4 101 0 0000 imm4L:4', operands: { rd: sreg('Vd:D'), imm: imm('imm4H:imm4L') }, flags: 'none', it: 'any', syntax: 'vmov{c}.f32 {rd}, #{imm}' },
+  // VMOV between two core registers and a doubleword register (op 1: to the core registers).
+  { mnemonic: 'vmov', name: 'T1 D to core', layout: '11101100 010 1 Rt2:4 | Rt:4 1011 00 M 1 Vm:4', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rm: imm('M:Vm') }, flags: 'none', it: 'any', syntax: 'vmov{c} {rt}, {rt2}, {dm}' },
+  { mnemonic: 'vmov', name: 'T1 core to D', layout: '11101100 010 0 Rt2:4 | Rt:4 1011 00 M 1 Vm:4', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rm: imm('M:Vm') }, flags: 'none', it: 'any', syntax: 'vmov{c} {dm}, {rt}, {rt2}' },
+  // VMRS to a core register, VMSR (FPSCR only: the one FP system register of ARMv7-M).
+  { mnemonic: 'vmrs', name: 'T1 reg', layout: '11101110 1111 0001 | Rt:4 1010 0001 0000', operands: { rt: reg('Rt') }, flags: 'none', it: 'any', syntax: 'vmrs{c} {rt}, fpscr' },
+  { mnemonic: 'vmsr', name: 'T1', layout: '11101110 1110 0001 | Rt:4 1010 0001 0000', operands: { rt: reg('Rt') }, flags: 'none', it: 'any', syntax: 'vmsr{c} fpscr, {rt}' },
+  // VLDR/VSTR of a doubleword register (T1; the single-precision T2 rows are the backend's).
+  { mnemonic: 'vldr', name: 'T1', layout: '11101101 U D 01 Rn:4 | Vd:4 1011 imm8:8', operands: { rt: imm('D:Vd'), rn: reg('Rn', 'any'), imm: offsetU('imm8', 4) }, flags: 'none', it: 'any', syntax: 'vldr{c} {dd}, {mem}' },
+  { mnemonic: 'vstr', name: 'T1', layout: '11101101 U D 00 Rn:4 | Vd:4 1011 imm8:8', operands: { rt: imm('D:Vd'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4) }, flags: 'none', it: 'any', syntax: 'vstr{c} {dd}, {mem}' },
+  ...vfpMultiple(),
+  ...vfpFixedPoint(),
+];
+
+/**
+ * VLDM/VSTM (increment after, or decrement before with writeback) and their SP aliases
+ * VPUSH/VPOP, each with a list of S (sz 0, T2) or D (sz 1, T1) registers: imm8 words from
+ * the first register. The alias rows fix Rn = SP and so are tried first.
+ */
+function vfpMultiple(): Row[] {
+  const rows: Row[] = [];
+  for (const double of [false, true]) {
+    const first: FieldKind = imm(double ? 'D:Vd' : 'Vd:D');
+    const list = double ? '{dregs}' : '{sregs}';
+    const name = double ? 'T1' : 'T2';
+    const tail = `Vd:4 101${double ? '1' : '0'} imm8:8`;
+    for (const [mnemonic, load] of [['vldm', '1'], ['vstm', '0']] as const) {
+      for (const w of ['0', '1']) {
+        rows.push({ mnemonic: `${mnemonic}ia`, name, layout: `1110110 0 1 D ${w} ${load} Rn:4 | ${tail}`, operands: { rn: reg('Rn'), rt: first, imm: imm('imm8') }, flags: 'none', it: 'any', syntax: `${mnemonic}ia{c} {rn}${w === '1' ? '!' : ''}, ${list}` });
+      }
+      rows.push({ mnemonic: `${mnemonic}db`, name, layout: `1110110 1 0 D 1 ${load} Rn:4 | ${tail}`, operands: { rn: reg('Rn'), rt: first, imm: imm('imm8') }, flags: 'none', it: 'any', syntax: `${mnemonic}db{c} {rn}!, ${list}` });
+    }
+    rows.push(
+      { mnemonic: 'vpush', name, layout: `11101101 0 D 10 1101 | ${tail}`, operands: { rt: first, imm: imm('imm8') }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: `vpush{c} ${list}` },
+      { mnemonic: 'vpop', name, layout: `11101100 1 D 11 1101 | ${tail}`, operands: { rt: first, imm: imm('imm8') }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: `vpop{c} ${list}` },
+    );
+  }
+  return rows;
+}
+
+/**
+ * VCVT between f32 and fixed point, in place (T1, sf = 0): op 1 to fixed, U unsigned, sx
+ * a 32-bit (1) or 16-bit (0) fixed-point value; `imm` is the number of fraction bits,
+ * (16 or 32) - imm4:i.
+ */
+function vfpFixedPoint(): Row[] {
+  return (['0', '1'] as const).flatMap((op) => (['0', '1'] as const).flatMap((u) => (['0', '1'] as const).map((sx): Row => {
+    const fixed = `${u === '1' ? 'u' : 's'}${sx === '1' ? '32' : '16'}`;
+    const mnemonic = op === '1' ? `vcvt.${fixed}.f32` : `vcvt.f32.${fixed}`;
+    return {
+      mnemonic, name: 'T1 fixed', layout: `11101110 1 D 11 1 ${op} 1 ${u} | Vd:4 101 0 ${sx} 1 i 0 imm4:4`,
+      operands: { rd: sreg('Vd:D'), imm: imm('imm4:i', -1, { bias: sx === '1' ? 32 : 16 }) }, flags: 'none', it: 'any',
+      syntax: vfpSyntax(mnemonic, '{rd}, {rd}, #{imm}'),
+    };
+  })));
+}
+
+/**
  * What gcc -O2/-Os emits for runtime-c and libgcc beyond what the backend selects: only the
  * decoder reads these rows (ARMv7-M ARM A7.7 names). Where one instruction has two
  * spellings by a field (LDM with and without writeback) there is a row for each.
@@ -374,6 +445,7 @@ const DECODE_ONLY_ROWS: readonly Row[] = [
     return { mnemonic, name: 'T1', layout: `1011 1111 ${op} 0000`, operands: {}, flags: 'none', it: 'any', syntax: `${mnemonic}{c}` };
   }),
   { mnemonic: 'svc', name: 'T1', layout: '1101 1111 imm8:8', operands: { imm: imm('imm8') }, flags: 'none', it: 'any', syntax: 'svc{c} #{imm}' },
+  ...VFP_DECODE_ONLY_ROWS,
 ];
 
 const ROWS: readonly Row[] = [

@@ -100,6 +100,7 @@ export function buildFrame(f: VFunction): MBlock[] {
   const prologue = [...(checked ? stackCheck(frameBytes, f.blocks.length) : []), ...push];
   const blocks = f.blocks.map((block, b) => ({
     srcOffset: block.srcOffset,
+    ...(block.ordinal !== undefined ? { ordinal: block.ordinal } : {}),
     insts: [...(b === 0 ? prologue : []), ...block.insts.flatMap((vi) => finishInst(layout, vi))],
   }));
   return checked ? [...blocks, { srcOffset: entryOffset, insts: stackTrap(entryOffset) }] : blocks;

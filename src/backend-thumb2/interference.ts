@@ -15,6 +15,14 @@ export interface InterferenceGraph {
   readonly moves: Map<Reg, Set<Reg>>;
   /** Spill cost: uses and defs weighted by 10^loop depth. */
   readonly cost: Map<Reg, number>;
+  /** Every copy between two registers, weighted like the spill cost (coalesce.ts). */
+  readonly copies: readonly CopyPair[];
+}
+
+export interface CopyPair {
+  readonly a: Reg;
+  readonly b: Reg;
+  readonly weight: number;
 }
 
 export function buildInterference(f: VFunction): InterferenceGraph {
@@ -23,6 +31,7 @@ export function buildInterference(f: VFunction): InterferenceGraph {
   const adjacency = new Map<Reg, Set<Reg>>();
   const moves = new Map<Reg, Set<Reg>>();
   const cost = new Map<Reg, number>();
+  const copies: CopyPair[] = [];
   const node = (r: Reg): Set<Reg> => {
     let s = adjacency.get(r);
     if (s === undefined) adjacency.set(r, (s = new Set()));
@@ -54,7 +63,10 @@ export function buildInterference(f: VFunction): InterferenceGraph {
         cost.set(r, (cost.get(r) ?? 0) + weight);
       }
       const copySource = vi.inst.op === 'copy' ? vi.inst.rm : undefined;
-      if (vi.inst.op === 'copy') addMove(vi.inst.rd, vi.inst.rm);
+      if (vi.inst.op === 'copy') {
+        addMove(vi.inst.rd, vi.inst.rm);
+        copies.push({ a: vi.inst.rd, b: vi.inst.rm, weight });
+      }
       for (const d of defs) {
         for (const l of live) if (l !== copySource) addEdge(d, l);
         for (const other of defs) addEdge(d, other);
@@ -63,5 +75,5 @@ export function buildInterference(f: VFunction): InterferenceGraph {
       for (const u of uses) live.add(u);
     }
   });
-  return { adjacency, moves, cost };
+  return { adjacency, moves, cost, copies };
 }

@@ -96,9 +96,10 @@ export type MInst =
   /** Branch to a label; cond 'al' or absent is unconditional. */
   | { op: 'b'; target: Label; cond?: Cond }
   | { op: 'cbz' | 'cbnz'; rn: Reg; target: Label }
-  /** Call a symbol (R_ARM_THM_CALL). */
-  | { op: 'bl'; sym: SymRef }
-  | { op: 'blx' | 'bx'; rm: Reg }
+  /** Call a symbol (R_ARM_THM_CALL). srcOffset: the Wasm `call` it implements, for the profile map. */
+  | { op: 'bl'; sym: SymRef; srcOffset?: number }
+  /** blx: srcOffset of the Wasm `call_indirect` it implements, for the profile map. */
+  | { op: 'blx' | 'bx'; rm: Reg; srcOffset?: number }
   /** If-Then: `mask` is the then/else pattern after the first instruction, e.g. '' (IT), 't', 'e', 'te'. */
   | { op: 'it'; firstCond: Cond; mask: string }
   /** udf: a trap site; srcOffset is the Wasm code offset reported when it traps. */
@@ -126,6 +127,11 @@ export interface MBlock {
   insts: MInst[];
   /** Wasm code offset of the IR block it came from (profile source key). */
   srcOffset: number;
+  /** Set on the block that starts an IR block: that block's key ordinal (IR Block.ordinal),
+   *  which with srcOffset is its profile key. Absent on blocks the backend adds (argument
+   *  setup, edge moves, switch trees, traps): the profile map counts them with the IR block
+   *  laid out before them (docs/profile.md). */
+  ordinal?: number;
 }
 
 export interface MFunction {

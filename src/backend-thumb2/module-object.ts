@@ -15,6 +15,7 @@ import type { IrModule } from '../ir/module.js';
 import type { EmittedFunction } from './emit.js';
 import { buildInstanceSections, veneeredFunctions, type MultiModuleOptions } from './module-instance.js';
 import { buildReferenceSections } from './module-references.js';
+import { buildProfileMap, encodeProfileMap, PROFILE_MAP_SECTION } from './profile-map.js';
 import { MODULE_DESCRIPTOR_SYMBOL, exportSymbol, funcRefSymbol, functionSymbol, globalSymbol, moduleDescriptorSymbol, veneerSymbol } from './symbols.js';
 
 export interface ModuleObjectOptions {
@@ -24,6 +25,8 @@ export interface ModuleObjectOptions {
   objectName?: string;
   /** Set when the module is one of several in a firmware (module-instance.ts). */
   multiModule?: MultiModuleOptions;
+  /** Add the profile map (profile-map.ts) as the non-allocated section `.mcu_aot.pgo_map`. */
+  profileMap?: boolean;
 }
 
 const ABI_VERSION = 1;
@@ -128,11 +131,28 @@ export function buildModuleObject(mod: IrModule, functions: readonly EmittedFunc
   const instance = multi === undefined ? undefined : buildInstanceSections(mod, multi, descriptorSymbol);
 
   const builders = [text, data, rodata, references.rodata, references.data, ...(instance?.builders ?? [])].filter((b) => b === text || b === data || b === rodata || b.size > 0);
-  const sections = [...builders.map((s) => s.finish()), ...(instance?.bss === undefined ? [] : [instance.bss.section])];
+  const sections = [
+    ...builders.map((s) => s.finish()),
+    ...(instance?.bss === undefined ? [] : [instance.bss.section]),
+    ...(opts.profileMap === true ? [profileMapSection(mod, placed)] : []),
+  ];
   const sectionSymbols: ObjSymbol[] = sections.map((s) => ({ name: s.name, section: s.name, value: 0, size: 0, binding: 'local', type: 'section' }));
   const symbols = [...sectionSymbols, ...builders.flatMap((b) => b.symbols), ...(instance?.bss?.symbols ?? [])];
   const undefinedSymbols = collectUndefinedSymbols(sections, symbols);
   return { name: opts.objectName ?? `${mod.prefix}.o`, sections, symbols: [...orderLocalsFirst(symbols), ...undefinedSymbols] };
+}
+
+/** The profile map of the placed functions, as a non-allocated section. */
+function profileMapSection(mod: IrModule, placed: readonly PlacedFunction[]): ObjSection {
+  const map = buildProfileMap(mod, placed.map((p) => ({
+    index: p.index,
+    name: p.name,
+    size: p.code.bytes.length,
+    blockOffsets: p.code.blockOffsets,
+    sites: p.code.sites ?? { branches: [], calls: [], blockKeys: [] },
+  })));
+  const bytes = encodeProfileMap(map);
+  return { name: PROFILE_MAP_SECTION, kind: 'other', align: 1, bytes, size: bytes.length, relocs: [] };
 }
 
 /** .text: each function 4-aligned, with its local symbol and a global alias per export name. */

@@ -10,6 +10,7 @@ import { isVirtual, type MInst, type Reg } from './mir.js';
 import { ALLOCATABLE_REGS } from './registers.js';
 import { mapRegs } from './inst-registers.js';
 import { buildInterference, type InterferenceGraph } from './interference.js';
+import { coalesceCopies } from './coalesce.js';
 import { spillRegisters } from './spill.js';
 import type { VFunction } from './vcode.js';
 
@@ -92,15 +93,17 @@ function lowerCopy(inst: MInst): MInst[] {
 export function allocateRegisters(f: VFunction): void {
   const unspillable = new Set<Reg>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const graph = buildInterference(f);
+    const graph = coalesceCopies(buildInterference(f), K, unspillable);
     const { colours, spilled } = colour(graph, unspillable);
     if (spilled.length > 0) {
-      spillRegisters(f, new Set(spilled), unspillable);
+      const spilledNodes = new Set(spilled);
+      const members = [...graph.representative].filter(([, rep]) => spilledNodes.has(rep)).map(([r]) => r);
+      spillRegisters(f, new Set(members), unspillable);
       continue;
     }
     const assign = (r: Reg): Reg => {
       if (!isVirtual(r)) return r;
-      const c = colours.get(r);
+      const c = colours.get(graph.representative.get(r) ?? r);
       if (c === undefined) throw new InternalError('thumb2 regalloc', `v${r} has no register in ${f.name}`);
       return c;
     };

@@ -28,6 +28,8 @@ export interface VInst {
 export interface VBlock {
   insts: VInst[];
   srcOffset: number;
+  /** The IR block's key ordinal, on the block that starts an IR block (MBlock.ordinal). */
+  ordinal?: number;
 }
 
 export interface VFunction {

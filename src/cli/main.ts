@@ -11,7 +11,8 @@ import { disasmFirmware, formatListing } from '../driver/disasm.js';
 import { parseOptLevel, type OptLevel } from '../frontend/source-options.js';
 import { run } from '../driver/run.js';
 import { sim } from '../driver/sim.js';
-import { exitCodeOf, formatSimStats } from '../sim/simulate.js';
+import { formatProfileSummary, profileFirmware } from '../driver/profile.js';
+import { EXIT_CYCLE_LIMIT, exitCodeOf, formatSimStats } from '../sim/simulate.js';
 import { DEFAULT_INIT_BOARD, initProject, parseInitLanguage } from '../driver/init.js';
 import { flash, type FlashMethod } from '../flash/flash.js';
 import { formatTestResult, formatTestSummary, runTests } from '../driver/test.js';
@@ -128,13 +129,14 @@ compileOptions(
   program
     .command('run')
     .description('build and boot the firmware in QEMU, streaming its console; exits with its exit code')
-    .argument('[input]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s)')
+    .argument('[input]', 'firmware .elf, or module: .wasm, .wat, .c or .ts (default: the project config\'s)')
     .option('--timeout <seconds>', 'fail when the firmware has not exited after this long', parseSeconds, 10),
 ).action(async (input: string | undefined, flags: CompileFlags & { timeout: number }) => {
   const code = await run({
     ...commonBuildOptions(input, flags, '.elf'), // run builds into a temporary folder: any output path is ignored
     timeoutMs: flags.timeout * 1000,
     onOutput: (chunk) => void process.stdout.write(chunk),
+    uartInput: process.stdin, // what the user types (or pipes in) reaches the console UART
   });
   process.exitCode = code;
 });
@@ -248,7 +250,33 @@ compileOptions(
     onSemihosting: (chunk) => void process.stderr.write(chunk),
   });
   if (flags.stats === true) log(formatSimStats(result));
-  process.exitCode = exitCodeOf(result, limit, input);
+  try {
+    process.exitCode = exitCodeOf(result, limit, input);
+  } catch (e) {
+    if (!(e instanceof UserError && e.code === 'cycle-limit')) throw e;
+    report(e);
+    process.exitCode = EXIT_CYCLE_LIMIT;
+  }
+});
+
+compileOptions(
+  program
+    .command('profile')
+    .description('build the module, run it in the host simulator counting executions, and write a profile for profile-guided builds')
+    .argument('[input]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s)')
+    .option('-o, --output <file>', 'profile file (default: the input name with .profile)')
+    .option('--report <file>', 'also write an HTML report of the hot functions and blocks')
+    .option('--max-cycles <n>', 'stop after this many cycles and profile the run so far', parseCount),
+).action(async (input: string | undefined, flags: CompileFlags & { output?: string; report?: string; maxCycles?: number }) => {
+  const run = await profileFirmware({
+    ...commonBuildOptions(input, flags, '.profile'),
+    ...(flags.report !== undefined ? { report: flags.report } : {}),
+    ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
+    onOutput: (chunk) => void process.stdout.write(chunk),
+    onSemihosting: (chunk) => void process.stderr.write(chunk),
+  });
+  log(formatProfileSummary(run));
+  process.exitCode = run.profile.run.exitCode ?? 0;
 });
 
 program

@@ -20,6 +20,7 @@ export const messages = {
   'usage': 'usage error',
   'test': 'firmware tests did not run',
   'sim': 'simulation stopped',
+  'cycle-limit': 'cycle limit reached',
   'config': 'project config error',
   'compile': 'source does not compile',
   'init': 'cannot create project',
@@ -27,6 +28,8 @@ export const messages = {
   'hal': 'HAL import error',
   'mmio-grant': 'peripheral access not granted',
   'interrupts': 'interrupt binding error',
+  'firmware-board': 'firmware does not match the board',
+  'profile': 'cannot use profile',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof messages;

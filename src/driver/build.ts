@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { compileModule } from '../backend-thumb2/compile.js';
+import { PROFILE_MAP_SECTION } from '../backend-thumb2/profile-map.js';
 import { userError } from '../diagnostics/errors.js';
 import { decodeModule } from '../frontend/decode.js';
 import { loadWasm } from '../frontend/load.js';
@@ -50,6 +51,8 @@ export interface BuildOptions {
   readonly grants?: readonly PeripheralGrant[];
   /** IRQ lines bound to exported handlers (project [interrupts]). */
   readonly interrupts?: readonly InterruptBinding[];
+  /** Put the profile map into the ELF (`.mcu_aot.pgo_map`, not loaded): `mcu-aot profile` reads it. */
+  readonly profileMap?: boolean;
   /** Where progress notes and dumps go (stderr in the CLI). */
   readonly log: (line: string) => void;
 }
@@ -65,6 +68,14 @@ export const EMIT_EXTENSIONS: Record<EmitKind, string> = { obj: '.o', elf: '.elf
 /** Compile a Wasm (or .wat) file to a relocatable object, in memory. */
 export async function compileToObject(opts: BuildOptions): Promise<{ object: ObjectFile; ir: IrModule }> {
   const { bytes, file } = await loadWasm(opts.input, { log: opts.log, ...(opts.optLevel !== undefined ? { optLevel: opts.optLevel } : {}) });
+  return compileBytesToObject(bytes, file, opts);
+}
+
+/** The options of the in-memory compile, from Wasm bytes to an object. */
+export type CompileBytesOptions = Pick<BuildOptions, 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'profileMap'>;
+
+/** Compile Wasm bytes already in memory (the fuzzer feeds mutated modules here). */
+export function compileBytesToObject(bytes: Uint8Array, file: string | undefined, opts: CompileBytesOptions): { object: ObjectFile; ir: IrModule } {
   const module = decodeModule(bytes, file);
   validateModule(module, file);
   const ir = lowerModule(module, { prefix: 'wasm', file, hal: { grants: grantedRanges(opts.board, opts.grants) } });
@@ -78,7 +89,7 @@ export async function compileToObject(opts: BuildOptions): Promise<{ object: Obj
       ...(opts.optLevel !== undefined && { optLevel: opts.optLevel }),
     });
   }
-  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu } }), ir };
+  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu }, profileMap: opts.profileMap === true }), ir };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -113,8 +124,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions): Promise<LinkResult> {
   const interrupts = interruptVeneerSpecs(opts.interrupts ?? [], opts.board, ir);
   const veneers = interrupts.length > 0 ? [buildInterruptVeneers(interrupts)] : [];
-  const result = linkWithRuntime(await loadFirmwareRuntime(opts.board), [object, ...veneers],
-    { memory: ir.memory, physicalMemory: opts.memory, stackSize: opts.stackSize });
+  // The profile map rides along as an ELF info section, not as a linker input (it is not code or data).
+  const map = object.sections.find((s) => s.name === PROFILE_MAP_SECTION);
+  const code = map === undefined ? object : { ...object, sections: object.sections.filter((s) => s !== map) };
+  const result = linkWithRuntime(await loadFirmwareRuntime(opts.board), [code, ...veneers],
+    { memory: ir.memory, physicalMemory: opts.memory, stackSize: opts.stackSize, ...(map !== undefined ? { infoSections: [{ name: map.name, bytes: map.bytes }] } : {}) });
   const mem = result.linearMemory;
   if (mem !== undefined && mem.fitted) {
     const note = `linear memory fitted: declared ${kib(mem.declaredBytes)}, physical ${kib(mem.physicalBytes)} on ${opts.board.name}`;

@@ -17,12 +17,11 @@ import { formatDecoded, itBlockConditions } from '../backend-thumb2/disassembler
 import type { Cond } from '../backend-thumb2/mir.js';
 import { userError } from '../diagnostics/errors.js';
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from '../elf/constants.js';
-import { readExecutable, type ExecutableFile, type ExecutableSectionHeader } from '../elf/read-executable.js';
+import { readExecutable, readLoadImage, type ExecutableFile, type ExecutableSectionHeader, type LoadImage } from '../elf/read-executable.js';
 import { decodeModule } from '../frontend/decode.js';
 import { loadWasm } from '../frontend/load.js';
 import type { SourceOptions } from '../frontend/source-options.js';
 import { TRAP_KINDS } from '../ir/types.js';
-import { readElfImage, type ElfImage } from '../sim/elf-image.js';
 import { sizeReport, wasmFunctionNames } from './size.js';
 
 export interface DisasmLine {
@@ -69,7 +68,7 @@ interface Memory {
   readonly has: (address: number, size: number) => boolean;
 }
 
-function imageMemory(elf: ExecutableFile, image: ElfImage): Memory {
+function imageMemory(elf: ExecutableFile, image: LoadImage): Memory {
   const loadAddress = (address: number): number => {
     const s = elf.sections.find((x) => (x.flags & SHF_ALLOC) !== 0 && x.type !== SHT_NOBITS && address >= x.address && address < x.address + x.size);
     return s === undefined ? address : s.loadAddress + (address - s.address);
@@ -225,7 +224,7 @@ function trapAnnotation(line: DisasmLine, kind: number, sites: ReadonlyMap<numbe
  */
 export function disassembleFirmware(bytes: Uint8Array, file: string, names: ReadonlyMap<number, string> = new Map()): FunctionListing[] {
   const elf = readExecutable(bytes, file);
-  const memory = imageMemory(elf, readElfImage(bytes, file));
+  const memory = imageMemory(elf, readLoadImage(bytes, file));
   const traps = readTrapSites(elf, memory, file);
   const code = elf.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && (s.flags & SHF_ALLOC) !== 0 && s.type !== SHT_NOBITS);
   const sectionOf = (address: number): ExecutableSectionHeader | undefined => code.find((s) => address >= s.address && address < s.address + s.size);

@@ -10,6 +10,7 @@ import { readObject } from '../elf/read-object.js';
 import type { IrModule } from '../ir/module.js';
 import { link, type LinkOptions, type LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
+import { boardInfoSection } from './firmware-board.js';
 import { buildRuntime } from './runtime.js';
 
 const WASM_PAGE = 65536;
@@ -36,6 +37,8 @@ export interface FirmwareLinkOptions {
   readonly physicalMemory?: number | undefined;
   /** Machine stack in bytes; default the board's. */
   readonly stackSize?: number | undefined;
+  /** More non-allocated sections for tools (the profile map, src/pgo/map.ts). */
+  readonly infoSections?: readonly { name: string; bytes: Uint8Array }[];
 }
 
 /** Link `objects` (the modules and whatever else they need) with the runtime into firmware. */
@@ -50,6 +53,7 @@ export function linkWithRuntime(runtime: FirmwareRuntime, objects: readonly Obje
       entry: 'Reset_Handler',
       vectorSection: '.vectors',
       gcSections: true,
+      infoSections: [boardInfoSection(board), ...(opts.infoSections ?? [])], // flash, run and sim check the board (firmware-board.ts)
       ...(opts.memory !== undefined ? { linearMemory: linearMemoryRequest(opts.memory, opts.physicalMemory) } : {}),
     },
   );

@@ -1,13 +1,15 @@
 // Read a linked ELF32 little-endian ARM executable's section headers, program headers and
 // symbol table: what `mcu-aot size` (and any tool that inspects firmware) needs. It reads
 // executables from any linker, not only ours; sections keep their ELF type and flags so
-// callers can classify them the way binutils does.
+// callers can classify them the way binutils does. `readLoadImage` reads what a loader
+// (QEMU's -kernel, a flash probe, the simulator) puts in memory: the PT_LOAD segments.
 
 import { userError } from '../diagnostics/errors.js';
 import {
   ELF_MAGIC,
   ELFCLASS32,
   ELFDATA2LSB,
+  ELF_HEADER_SIZE,
   EM_ARM,
   ET_EXEC,
   PROGRAM_HEADER_SIZE,
@@ -37,6 +39,8 @@ export interface ExecutableSectionHeader {
   /** Where its bytes sit in the memory map before start-up code runs (LMA): differs for .data. */
   readonly loadAddress: number;
   readonly size: number;
+  /** Where its contents start in the file (meaningless for SHT_NOBITS). */
+  readonly fileOffset: number;
 }
 
 export type ReadSymbolType = 'func' | 'object' | 'section' | 'file' | 'notype';
@@ -52,30 +56,93 @@ export interface ExecutableSymbolEntry {
   readonly section?: number;
 }
 
+/** A PT_LOAD program header: `filesz` bytes from the file go to `paddr`; the segment runs at `vaddr`, `memsz` long. */
+export interface ExecutableSegment {
+  readonly vaddr: number;
+  readonly paddr: number;
+  readonly filesz: number;
+  readonly memsz: number;
+  /** Where its `filesz` bytes start in the file. */
+  readonly fileOffset: number;
+}
+
 export interface ExecutableFile {
   readonly entry: number;
   readonly sections: readonly ExecutableSectionHeader[];
   readonly symbols: readonly ExecutableSymbolEntry[];
+  /** The PT_LOAD segments, in program header order. */
+  readonly segments: readonly ExecutableSegment[];
 }
 
-interface Segment {
-  readonly vaddr: number;
-  readonly paddr: number;
-  readonly memsz: number;
+type Segment = ExecutableSegment;
+
+/** A PT_LOAD segment as a loader sees it. */
+export interface LoadSegment {
+  /** Physical (load) address: .data's initial image lands in flash. */
+  readonly address: number;
+  /** Bytes from the file; the segment is `memorySize` long, zero past these. */
+  readonly bytes: Uint8Array;
+  readonly memorySize: number;
 }
 
-export function readExecutable(bytes: Uint8Array, file: string): ExecutableFile {
+/** What a loader writes into memory, and where execution starts. */
+export interface LoadImage {
+  readonly entry: number;
+  readonly segments: readonly LoadSegment[];
+}
+
+/** EI_CLASS of a 64-bit ELF (ELF-64 Object File Format), only to name it in the error. */
+const ELFCLASS64 = 2;
+
+/** e_machine values a user may hand us by mistake, named in the error (ELF gABI, "Machine"). */
+const MACHINE_NAMES: Readonly<Record<number, string>> = {
+  3: 'x86 (i386)', 8: 'MIPS', 20: 'PowerPC', 21: 'PowerPC64', 22: 'S/390', 40: 'ARM', 62: 'x86-64',
+  83: 'AVR', 94: 'Xtensa', 183: 'AArch64', 243: 'RISC-V',
+};
+
+/** A checked ELF header: a view of the bytes and how to reject them. */
+interface CheckedHeader {
+  readonly view: DataView;
+  readonly bad: (what: string) => never;
+  readonly inFile: (offset: number, size: number, what: string) => void;
+}
+
+/**
+ * Check that `bytes` are an ELF32 little-endian ARM executable; when not, say what they are
+ * (not ELF at all, a 64-bit ELF, a host program, an object file).
+ */
+function checkHeader(bytes: Uint8Array, file: string): CheckedHeader {
   const bad = (what: string): never => {
     throw userError('input', `not an ARM ELF executable: ${what}`, { file });
   };
-  if (bytes.length < 52 || ELF_MAGIC.some((b, i) => bytes[i] !== b)) bad('no ELF magic');
-  if (bytes[4] !== ELFCLASS32 || bytes[5] !== ELFDATA2LSB) bad('not 32-bit little-endian');
+  if (bytes.length < 6 || ELF_MAGIC.some((b, i) => bytes[i] !== b)) bad('no ELF magic (this is not an ELF file)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const machine = bytes.length >= 20 ? view.getUint16(18, bytes[5] === ELFDATA2LSB) : -1;
+  const machineName = MACHINE_NAMES[machine] ?? `machine ${machine}`;
+  if (bytes[4] === ELFCLASS64) bad(`a 64-bit ELF (ELFCLASS64) for ${machineName}; firmware is a 32-bit ARM executable`);
+  if (bytes[4] !== ELFCLASS32 || bytes[5] !== ELFDATA2LSB) bad('not 32-bit little-endian');
+  if (bytes.length < ELF_HEADER_SIZE) bad('the ELF header is cut short');
+  if (machine !== EM_ARM) bad(`an ELF for ${machineName} (e_machine ${machine}), not ARM`);
+  if (view.getUint16(16, true) !== ET_EXEC) bad('not an executable (ET_EXEC): a relocatable object must be linked first');
   const inFile = (offset: number, size: number, what: string): void => {
     if (offset + size > bytes.length) bad(`${what} extends past the end of the file`);
   };
-  if (view.getUint16(16, true) !== ET_EXEC) bad('not an executable (ET_EXEC)');
-  if (view.getUint16(18, true) !== EM_ARM) bad('machine is not ARM');
+  return { view, bad, inFile };
+}
+
+/** The PT_LOAD segments of an ARM executable, at their physical (load) addresses. */
+export function readLoadImage(bytes: Uint8Array, file: string): LoadImage {
+  const { view, bad, inFile } = checkHeader(bytes, file);
+  const segments = readSegments(view, inFile, bad).map((s): LoadSegment => {
+    inFile(s.fileOffset, s.filesz, `the segment at 0x${s.paddr.toString(16)}`);
+    return { address: s.paddr, bytes: bytes.subarray(s.fileOffset, s.fileOffset + s.filesz), memorySize: Math.max(s.memsz, s.filesz) };
+  });
+  if (segments.length === 0) bad('no PT_LOAD segment');
+  return { entry: view.getUint32(24, true), segments };
+}
+
+export function readExecutable(bytes: Uint8Array, file: string): ExecutableFile {
+  const { view, bad, inFile } = checkHeader(bytes, file);
   const entry = view.getUint32(24, true);
 
   const segments = readSegments(view, inFile, bad);
@@ -119,6 +186,7 @@ export function readExecutable(bytes: Uint8Array, file: string): ExecutableFile 
     address: s.address,
     loadAddress: loadAddressOf(s.address, s.size, segments),
     size: s.size,
+    fileOffset: s.offset,
   }));
 
   const symbols: ExecutableSymbolEntry[] = [];
@@ -140,7 +208,7 @@ export function readExecutable(bytes: Uint8Array, file: string): ExecutableFile 
       });
     }
   }
-  return { entry, sections, symbols };
+  return { entry, sections, symbols, segments };
 }
 
 function readSegments(view: DataView, inFile: (offset: number, size: number, what: string) => void, bad: (what: string) => never): Segment[] {
@@ -154,7 +222,7 @@ function readSegments(view: DataView, inFile: (offset: number, size: number, wha
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
     if (view.getUint32(at, true) !== PT_LOAD) continue;
-    segments.push({ vaddr: view.getUint32(at + 8, true), paddr: view.getUint32(at + 12, true), memsz: view.getUint32(at + 20, true) });
+    segments.push({ vaddr: view.getUint32(at + 8, true), paddr: view.getUint32(at + 12, true), filesz: view.getUint32(at + 16, true), memsz: view.getUint32(at + 20, true), fileOffset: view.getUint32(at + 4, true) });
   }
   return segments;
 }

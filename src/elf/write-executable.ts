@@ -60,6 +60,9 @@ export interface ExecutableImage {
   readonly entry: number;
   readonly sections: readonly ExecutableSection[];
   readonly symbols: readonly ExecutableSymbol[];
+  /** Non-allocated sections of information for tools (e.g. `.mcu_aot.board`): in the file,
+   *  never loaded, so they change neither the memory image nor .bin/.hex. */
+  readonly infoSections?: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 }
 
 const FLAGS: Record<ExecutableSectionKind, { section: number; segment: number }> = {
@@ -88,6 +91,9 @@ export function writeExecutable(image: ExecutableImage): Uint8Array {
     });
     indexOf.set(s.name, sections.length);
     segments.push({ type: PT_LOAD, flags: FLAGS[s.kind].segment, section: sections.length, vaddr: s.vma, paddr: s.lma });
+  }
+  for (const info of image.infoSections ?? []) {
+    sections.push({ name: info.name, type: SHT_PROGBITS, flags: 0, addr: 0, align: 1, data: info.bytes });
   }
   const kindOf = new Map(image.sections.map((s) => [s.name, s.kind]));
 

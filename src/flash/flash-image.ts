@@ -5,8 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { userError } from '../diagnostics/errors.js';
-import type { Board } from '../driver/board.js';
-import { readElfImage } from '../sim/elf-image.js';
+import { readLoadImage } from '../elf/read-executable.js';
 
 export interface FlashRange {
   readonly address: number;
@@ -27,7 +26,7 @@ export function readFlashImage(file: string): FlashImage {
   } catch (e) {
     throw userError('input', `cannot read '${file}': ${(e as Error).message}`);
   }
-  const elf = readElfImage(bytes, file);
+  const elf = readLoadImage(bytes, file);
   const pieces = elf.segments
     .filter((s) => s.bytes.length > 0)
     .map((s) => ({ address: s.address, bytes: s.bytes }))
@@ -62,13 +61,6 @@ export function imageWord(image: FlashImage, address: number): number | undefine
   if (range === undefined) return undefined;
   const at = address - range.address;
   return new DataView(range.bytes.buffer, range.bytes.byteOffset + at, 4).getUint32(0, true);
-}
-
-/** Ranges of the image that fall outside the board's flash and RAM: a build for another board. */
-export function rangesOutsideBoard(image: FlashImage, board: Board): FlashRange[] {
-  const inside = (r: FlashRange, m: { origin: number; size: number }): boolean =>
-    r.address >= m.origin && r.address + r.bytes.length <= m.origin + m.size;
-  return image.ranges.filter((r) => !inside(r, board.flash) && !inside(r, board.ram));
 }
 
 export const totalBytes = (image: FlashImage): number => image.ranges.reduce((n, r) => n + r.bytes.length, 0);

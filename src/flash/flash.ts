@@ -1,16 +1,17 @@
 // `mcu-aot flash`: write firmware to a board through a debug probe. An .elf is flashed as it
 // is; a module (.wasm, .wat, .c, .ts) is built first, exactly as `mcu-aot build` would, into
 // a temporary folder. The method is the board's (`[flash] method`) unless --method says
-// otherwise; --port names a gdbserver, so it implies the gdb method.
+// otherwise; --port names a gdbserver, so it implies the gdb method. Firmware for another
+// board is refused before anything is touched (src/driver/firmware-board.ts).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { userError } from '../diagnostics/errors.js';
 import { build, type BuildOptions } from '../driver/build.js';
-import { hex32 } from './gdb-remote.js';
+import { readFirmwareForBoard } from '../driver/firmware-board.js';
 import { describeGdbFlash, flashOverGdb, type ResetMethod } from './gdb-flash.js';
-import { rangesOutsideBoard, readFlashImage, totalBytes } from './flash-image.js';
+import { readFlashImage, totalBytes } from './flash-image.js';
 import { flashWithOpenOcd, formatCommandLine, openOcdArgs } from './openocd.js';
 
 export type FlashMethod = 'gdb' | 'openocd';
@@ -70,6 +71,7 @@ export function parseGdbAddress(text: string | undefined): { host: string; port:
 }
 
 async function flashElf(elf: string, opts: FlashOptions): Promise<FlashOutcome> {
+  readFirmwareForBoard(elf, opts.board);
   const method = chooseMethod(opts);
   if (method === 'openocd') {
     const openocd = { verify: opts.verify, ...(opts.interface !== undefined ? { interface: opts.interface } : {}) };
@@ -84,9 +86,6 @@ async function flashElf(elf: string, opts: FlashOptions): Promise<FlashOutcome> 
 
   const { host, port } = parseGdbAddress(opts.port);
   const image = readFlashImage(elf);
-  for (const r of rangesOutsideBoard(image, opts.board)) {
-    opts.log(`warning: ${r.bytes.length} bytes at ${hex32(r.address)} lie outside ${opts.board.name}'s flash and RAM`);
-  }
   if (opts.dryRun) {
     for (const line of describeGdbFlash(image, opts.board, { host, port, verify: opts.verify })) opts.print(line);
     return { method, elf, dryRun: true };

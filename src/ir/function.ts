@@ -52,6 +52,10 @@ export interface Block {
   /** Source key: Wasm code offset where this block starts (with the function index, a
    *  stable key that profiles use). */
   srcOffset: number;
+  /** With srcOffset, the block's profile key: the n-th block the frontend created at that
+   *  offset (FunctionBuilder.createBlock). A block a pass derives from another copies its
+   *  key; absent means 0 (docs/profile.md). */
+  ordinal?: number;
 }
 
 export type ValueDef =
@@ -115,16 +119,23 @@ export type InstFields = Omit<Partial<Inst>, 'op' | 'results' | 'srcOffset'> & {
 export class FunctionBuilder {
   private nextBlockId = 0;
   private current: Block | undefined;
+  /** Per source offset, the ordinal the next block created there gets. */
+  private readonly nextOrdinal = new Map<number, number>();
   /** Source offset stamped on instructions created from now on. */
   srcOffset = 0;
 
   constructor(readonly func: IrFunction) {
-    for (const b of func.blocks) this.nextBlockId = Math.max(this.nextBlockId, b.id + 1);
+    for (const b of func.blocks) {
+      this.nextBlockId = Math.max(this.nextBlockId, b.id + 1);
+      this.nextOrdinal.set(b.srcOffset, Math.max(this.nextOrdinal.get(b.srcOffset) ?? 0, (b.ordinal ?? 0) + 1));
+    }
   }
 
   createBlock(srcOffset: number = this.srcOffset): BlockId {
     const id = asBlock(this.nextBlockId++);
-    this.func.blocks.push({ id, params: [], insts: [], srcOffset });
+    const ordinal = this.nextOrdinal.get(srcOffset) ?? 0;
+    this.nextOrdinal.set(srcOffset, ordinal + 1);
+    this.func.blocks.push({ id, params: [], insts: [], srcOffset, ordinal });
     return id;
   }
 

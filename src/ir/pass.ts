@@ -4,12 +4,16 @@
 
 import type { IrFunction } from './function.js';
 import type { IrModule } from './module.js';
+import type { FunctionProfileView } from './passes/pgo-profile.js';
 
 export interface PassContext {
   /** The module the function belongs to, when known: signatures, globals, tables. */
   readonly module?: IrModule;
   /** -Os: passes that trade size for speed (inline) only do what does not grow the code. */
   readonly optimizeForSize?: boolean;
+  /** Profile-guided builds: this function's execution counts, when the profile is valid for
+   *  its body. Passes that read it do nothing without it. */
+  readonly profile?: FunctionProfileView;
 }
 
 export interface Pass {

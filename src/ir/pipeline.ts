@@ -9,10 +9,14 @@ import * as boundsCheckElim from './passes/bounds-check-elim.js';
 import * as constFold from './passes/const-fold.js';
 import * as copyProp from './passes/copy-prop.js';
 import * as dce from './passes/dce.js';
+import * as deadBlockParams from './passes/dead-block-params.js';
 import * as gvn from './passes/gvn.js';
 import * as inline from './passes/inline.js';
 import * as licm from './passes/licm.js';
 import * as loadStoreElim from './passes/load-store-elim.js';
+import * as pgoBlockLayout from './passes/pgo-block-layout.js';
+import * as pgoIndirectCall from './passes/pgo-indirect-call.js';
+import * as pgoSwitchOrder from './passes/pgo-switch-order.js';
 import * as removeUnreachableBlocks from './passes/remove-unreachable-blocks.js';
 import * as simplifyBlockParams from './passes/simplify-block-params.js';
 import * as strengthReduce from './passes/strength-reduce.js';
@@ -32,11 +36,13 @@ const O1: readonly Pass[] = [
   ...REQUIRED,
   constFold, // folds branches too: removes the blocks they no longer reach
   copyProp, // identities and the block params that folding left with one value
+  deadBlockParams, // loop-carried values nothing reads: their args become dead for dce
   dce, // last: what the others left unused (the args simplify-block-params dropped, too)
 ];
 
 const O2: readonly Pass[] = [
   ...REQUIRED,
+  pgoIndirectCall, // profile: a dominant call_indirect target becomes a direct call, for inline
   inline, // first: the inlined bodies go through everything after it with the caller
   constFold,
   copyProp,
@@ -45,7 +51,10 @@ const O2: readonly Pass[] = [
   licm, // after gvn: one copy of each invariant to hoist
   loadStoreElim,
   boundsCheckElim, // after gvn and load-store-elim: equal addresses are one value
+  deadBlockParams, // loop-carried values nothing reads: their args become dead for dce
   dce,
+  pgoSwitchOrder, // profile: compares for the dominant br_table targets (after const-fold settled the index)
+  pgoBlockLayout, // profile: last, the block order is the machine code's
 ];
 
 export const PIPELINES: Readonly<Record<IrOptLevel, readonly Pass[]>> = { '0': REQUIRED, '1': O1, '2': O2, '3': O2, s: O2 };

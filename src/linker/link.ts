@@ -32,6 +32,8 @@ export interface LinkOptions {
   gcSections: boolean;
   /** Extra root symbols. */
   keep?: string[];
+  /** Non-allocated sections written into the ELF as they are (e.g. `.mcu_aot.board`). */
+  infoSections?: { name: string; bytes: Uint8Array }[];
   /** Linear memory after everything else in RAM: 8 bytes of memory context then the memory, 8-aligned, up to the end of RAM. */
   linearMemory?: {
     declaredBytes: number;
@@ -72,6 +74,7 @@ export function link(inputs: LinkInput, options: LinkOptions): LinkResult {
     entry,
     sections: layout.sections.map((s) => ({ ...s, bytes: contents.get(s.name)! })),
     symbols,
+    ...(options.infoSections !== undefined ? { infoSections: options.infoSections } : {}),
   });
   const image = flashImage(layout.sections, contents);
   const liveSet = new Set(live);

@@ -13,7 +13,7 @@ import { InternalError } from '../diagnostics/errors.js';
 import type { Board } from '../driver/board.js';
 import { type Cpu as CpuType, Cpu, type CpuHost, conditionPassed, itAdvance } from './cpu.js';
 import { type CacheEntry, DecodeCache } from './decode-cache.js';
-import type { ElfImage } from './elf-image.js';
+import type { LoadImage } from '../elf/read-executable.js';
 import { ExceptionModel, Lockup } from './exceptions.js';
 import { ExecutionCounts } from './execution-counts.js';
 import { EXC, Fault, HFSR } from './fault.js';
@@ -83,7 +83,7 @@ export class Machine implements CpuHost {
   private svcPending = false;
   private sleeping = false;
 
-  constructor(readonly board: Board, image: ElfImage, private readonly options: MachineOptions) {
+  constructor(readonly board: Board, image: LoadImage, private readonly options: MachineOptions) {
     this.scs = new SystemControl(IRQ_COUNT);
     const irqs = UART_IRQS[board.console.kind];
     const ports: UartPorts = {

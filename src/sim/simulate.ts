@@ -3,7 +3,7 @@
 
 import { userError } from '../diagnostics/errors.js';
 import type { Board } from '../driver/board.js';
-import { readElfImage } from './elf-image.js';
+import { readLoadImage } from '../elf/read-executable.js';
 import type { ExecutionCounts } from './execution-counts.js';
 import { Machine, type StopReason } from './machine.js';
 
@@ -35,7 +35,7 @@ export interface SimulateResult {
 export const DEFAULT_MAX_INSTRUCTIONS = 10_000_000_000;
 
 export function simulateElf(elf: Uint8Array, file: string, board: Board, opts: SimulateOptions = {}): SimulateResult {
-  const image = readElfImage(elf, file);
+  const image = readLoadImage(elf, file);
   let output = '';
   const decoder = new TextDecoder('latin1');
   const machine = new Machine(board, image, {
@@ -67,10 +67,21 @@ export function describeStop(stop: StopReason, limit: number): string {
   }
 }
 
-/** The exit code of a finished run, or a UserError saying why there is none. */
+/**
+ * The exit code of `mcu-aot sim` when --max-cycles (or the instruction limit) ends a
+ * firmware that has not exited: 124, as GNU `timeout` uses, apart from the user-error 1,
+ * the internal-error 70 and runtime-c's own codes (97-99, 101-111).
+ */
+export const EXIT_CYCLE_LIMIT = 124;
+
+/**
+ * The exit code of a finished run, or a UserError saying why there is none: 'cycle-limit'
+ * when the limit ended it (the CLI then exits with EXIT_CYCLE_LIMIT), 'sim' for a lockup,
+ * a sleep nothing can wake or a simulator error.
+ */
 export function exitCodeOf(result: SimulateResult, limit: number, file: string): number {
   if (result.stop.kind === 'exit') return result.stop.code;
-  throw userError('sim', describeStop(result.stop, limit), { file });
+  throw userError(result.stop.kind === 'limit' ? 'cycle-limit' : 'sim', describeStop(result.stop, limit), { file });
 }
 
 /** The --stats lines: instructions, cycles and speed. */

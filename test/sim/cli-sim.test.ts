@@ -24,8 +24,8 @@ describe('mcu-aot sim', () => {
     const spin = join(work, 'spin.wat');
     writeFileSync(spin, '(module (func (export "_start") (loop $l (br $l))))');
     const result = await runCli(['sim', spin, '--board', 'lm3s6965', '--max-cycles', '100000']);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('error[sim]: simulation stopped: no exit after 100000 cycles');
+    expect(result.exitCode).toBe(124);
+    expect(result.stderr).toContain(`error[cycle-limit]: cycle limit reached: no exit after 100000 cycles (raise --max-cycles if the program needs longer) in ${spin}`);
   }, 60_000);
 
   it('runs a built .elf and reports a trap like QEMU does', async () => {

@@ -13,7 +13,7 @@ import type { MInst } from '../../src/backend-thumb2/mir.js';
 import { loadBoard } from '../../src/driver/board.js';
 import { Cpu, type CpuHost } from '../../src/sim/cpu.js';
 import { compileInstruction } from '../../src/sim/execute/compile.js';
-import { readElfImage } from '../../src/sim/elf-image.js';
+import { readLoadImage } from '../../src/elf/read-executable.js';
 import { Machine } from '../../src/sim/machine.js';
 import { Memory } from '../../src/sim/memory.js';
 
@@ -188,7 +188,7 @@ describe('small programs', () => {
     writeFileSync(join(work, 'p.ld'), 'SECTIONS { .text 0 : { KEEP(*(.vectors)) *(.text*) } }');
     execFileSync('arm-none-eabi-as', ['-mthumb', '-mcpu=cortex-m3', join(work, 'p.s'), '-o', join(work, 'p.o')]);
     execFileSync('arm-none-eabi-ld', ['-T', join(work, 'p.ld'), join(work, 'p.o'), '-o', join(work, 'p.elf')]);
-    const machine = new Machine(board, readElfImage(readFileSync(join(work, 'p.elf')), 'p.elf'), { onConsole: () => {} });
+    const machine = new Machine(board, readLoadImage(readFileSync(join(work, 'p.elf')), 'p.elf'), { onConsole: () => {} });
     expect(machine.run(10_000)).toEqual({ kind: 'exit', code: 0 });
     return machine;
   }

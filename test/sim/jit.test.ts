@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/driver/board.js';
 import { build } from '../../src/driver/build.js';
-import { readElfImage } from '../../src/sim/elf-image.js';
+import { readLoadImage } from '../../src/elf/read-executable.js';
 import { Machine } from '../../src/sim/machine.js';
 import { simulateElf } from '../../src/sim/simulate.js';
 import { listPrograms, loadProgram } from '../support/programs.js';
@@ -58,7 +58,7 @@ describe('a fault inside a compiled block', () => {
     execFileSync('arm-none-eabi-as', ['-mthumb', '-mcpu=cortex-m3', join(work, 'f.s'), '-o', join(work, 'f.o')]);
     execFileSync('arm-none-eabi-ld', ['-T', join(work, 'f.ld'), join(work, 'f.o'), '-o', join(work, 'f.elf')]);
     const state = (jitThreshold: number) => {
-      const m = new Machine(loadBoard('lm3s6965'), readElfImage(readFileSync(join(work, 'f.elf')), 'f.elf'), { onConsole: () => {}, jitThreshold, profile: true });
+      const m = new Machine(loadBoard('lm3s6965'), readLoadImage(readFileSync(join(work, 'f.elf')), 'f.elf'), { onConsole: () => {}, jitThreshold, profile: true });
       expect(m.run(10_000)).toEqual({ kind: 'exit', code: 0 });
       const sp = m.cpu.r[13]!;
       const frame = Array.from({ length: 8 }, (_, i) => m.mem.read32(sp + 4 * i));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Board, loadBoard } from '../../src/driver/board.js';
-import { readElfImage } from '../../src/sim/elf-image.js';
+import { readLoadImage } from '../../src/elf/read-executable.js';
 import { Machine } from '../../src/sim/machine.js';
 import { divideCycles, longMultiplyCycles } from '../../src/sim/timing.js';
 
@@ -28,7 +28,7 @@ function assemble(body: string): Uint8Array {
 }
 
 function cyclesOf(elf: Uint8Array, board: Board, jitThreshold: number): number {
-  const machine = new Machine(board, readElfImage(elf, 'p.elf'), { onConsole: () => {}, jitThreshold });
+  const machine = new Machine(board, readLoadImage(elf, 'p.elf'), { onConsole: () => {}, jitThreshold });
   expect(machine.run(10_000)).toEqual({ kind: 'exit', code: 0 });
   return machine.cycles;
 }

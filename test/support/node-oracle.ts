@@ -25,6 +25,11 @@ const V8_TRAPS: readonly [RegExp, TrapKind][] = [
   [/Maximum call stack size exceeded/, 'call stack exhausted'],
 ];
 
+/** Our trap kind for a V8 trap message, or undefined when the error is not a Wasm trap. */
+export function v8TrapKind(message: string): TrapKind | undefined {
+  return V8_TRAPS.find(([pattern]) => pattern.test(message))?.[1];
+}
+
 export function runInNode(wasm: Uint8Array<ArrayBuffer>): OracleResult {
   const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-node-'));
   const outPath = join(dir, 'stdout');
@@ -38,7 +43,7 @@ export function runInNode(wasm: Uint8Array<ArrayBuffer>): OracleResult {
       exitCode = wasi.start(instance);
     } catch (e) {
       const message = (e as Error).message;
-      trap = V8_TRAPS.find(([pattern]) => pattern.test(message))?.[1];
+      trap = v8TrapKind(message);
       if (trap === undefined) throw e;
       exitCode = 100 + TRAP_KINDS[trap];
     }

@@ -96,7 +96,7 @@ const selectCall: Rule = (ctx, inst) => {
   const sig = ctx.mod.signatures[decl.sigIndex]!;
   const { argRegs, resultArea } = passArguments(ctx, sig, inst, inst.args.length);
   const sym = { name: functionSymbol(ctx.mod, inst.index!), addend: 0 };
-  emitCallInst(ctx, { op: 'bl', sym }, argRegs, resultPairs(ctx, sig, inst));
+  emitCallInst(ctx, { op: 'bl', sym, srcOffset: inst.srcOffset }, argRegs, resultPairs(ctx, sig, inst));
   if (resultArea !== undefined) loadResults(ctx, sig, inst, resultArea);
 };
 
@@ -107,7 +107,7 @@ const selectCallIndirect: Rule = (ctx, inst) => {
   const index = ctx.useReg(inst.args[inst.args.length - 1]!);
   const code = checkedCallTarget(ctx, inst, index, ctx.mod.canonicalSig[inst.index!] ?? -1);
   const { argRegs, resultArea } = passArguments(ctx, sig, inst, inst.args.length - 1);
-  emitCallInst(ctx, { op: 'blx', rm: code }, argRegs, resultPairs(ctx, sig, inst));
+  emitCallInst(ctx, { op: 'blx', rm: code, srcOffset: inst.srcOffset }, argRegs, resultPairs(ctx, sig, inst));
   if (resultArea !== undefined) loadResults(ctx, sig, inst, resultArea);
 };
 

@@ -38,14 +38,15 @@ export class SelectionContext {
   constructor(readonly func: IrFunction, readonly mod: IrModule, readonly target: TargetFeatures = SOFT_FLOAT_TARGET) {
     this.useCounts = countUses(func);
     this.setupLabel = this.createBlock(func.blocks[0]?.srcOffset ?? 0);
-    for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset));
+    for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset, b.ordinal ?? 0));
     this.findFusedCompares();
   }
 
   // ------------------------------------------------------------------ blocks and emission
 
-  private createBlock(srcOffset: number): Label {
-    this.blocks.push({ insts: [], srcOffset });
+  /** `ordinal` only for the block that starts an IR block (its profile key). */
+  private createBlock(srcOffset: number, ordinal?: number): Label {
+    this.blocks.push({ insts: [], srcOffset, ...(ordinal !== undefined ? { ordinal } : {}) });
     return this.blocks.length - 1;
   }
 

@@ -84,6 +84,7 @@ function inLayoutOrder(blocks: readonly VBlock[], order: readonly number[]): VBl
     const block = blocks[label]!;
     return {
       srcOffset: block.srcOffset,
+      ...(block.ordinal !== undefined ? { ordinal: block.ordinal } : {}),
       insts: block.insts.map((vi) => (branchTargets(vi.inst).length === 0 ? vi : { ...vi, inst: retarget(vi.inst, remap) })),
     };
   });

@@ -11,6 +11,8 @@
 //   GROWTH_BUDGET (or its own cost, when larger);
 // - -Os (ctx.optimizeForSize): only callees that cost no more than the call itself (the
 //   branch and one move per argument and result), so inlining never grows the code.
+// - with a profile (pgo-inline-policy.ts): hot sites up to HOT_INLINE_MAX_COST with a larger
+//   budget, cold sites only what does not grow the code.
 // Never a recursive callee (one that calls itself) or the caller itself; calls inside an
 // inlined copy are not inlined again in the same run, so mutual recursion cannot unroll.
 //
@@ -26,6 +28,7 @@ import type { Block, BlockCall, Inst, IrFunction } from '../function.js';
 import { opInfo } from '../opcodes.js';
 import type { PassContext } from '../pass.js';
 import { freshBlockId } from '../rewrite.js';
+import { callSiteHeat, HOT_GROWTH_BUDGET, HOT_INLINE_MAX_COST, type SiteHeat } from './pgo-inline-policy.js';
 import { asBlock, asValue, type BlockId, type Value } from '../types.js';
 
 export const name = 'inline';
@@ -46,10 +49,11 @@ export function run(func: IrFunction, ctx: PassContext): void {
     const at = block.insts.findIndex((inst) => {
       if (inst.op !== 'call' || inst.index === undefined) return false;
       const callee = byIndex.get(inst.index);
-      return callee !== undefined && worthInlining(func, callee, inst, ctx, budget - grown);
+      return callee !== undefined && worthInlining(func, callee, inst, ctx, budget - grown, callSiteHeat(ctx, block, inst));
     });
     if (at < 0) continue;
     const callee = byIndex.get(block.insts[at]!.index!)!;
+    if (ctx.profile !== undefined && callSiteHeat(ctx, block, block.insts[at]!) === 'hot') ctx.profile.decisions.sitesInlined++;
     grown += cost(callee);
     for (const b of inlineCall(func, bi, at, callee)) copied.add(b);
     // The continuation (after the copies) is scanned when the loop reaches it.
@@ -85,11 +89,12 @@ function instCost(f: IrFunction, inst: Inst): number {
   }
 }
 
-function worthInlining(caller: IrFunction, callee: IrFunction, call: Inst, ctx: PassContext, budgetLeft: number): boolean {
+function worthInlining(caller: IrFunction, callee: IrFunction, call: Inst, ctx: PassContext, budgetLeft: number, heat: SiteHeat): boolean {
   if (callee.index === caller.index || callee === caller || callee.blocks.length === 0) return false;
   if (callsItself(callee) || canTrap(callee)) return false;
   const body = cost(callee);
-  if (ctx.optimizeForSize === true) return body <= 1 + call.args.length + call.results.length;
+  if (ctx.optimizeForSize === true || heat === 'cold') return body <= 1 + call.args.length + call.results.length;
+  if (heat === 'hot') return body <= HOT_INLINE_MAX_COST && body <= budgetLeft + HOT_GROWTH_BUDGET;
   return body <= INLINE_MAX_COST && body <= budgetLeft;
 }
 
@@ -127,6 +132,7 @@ function inlineCall(func: IrFunction, blockIndex: number, callIndex: number, cal
     params: b === entry ? [] : b.params.map(newValue),
     insts: [],
     srcOffset: b.srcOffset,
+    ...(b.ordinal !== undefined ? { ordinal: b.ordinal } : {}), // an inlined copy keeps the callee block's profile key
   }));
   callee.blocks.forEach((b) => b.insts.forEach((inst) => inst.results.forEach(newValue)));
   const map = (v: Value): Value => valueMap.get(v) ?? v;

@@ -54,7 +54,8 @@ function ensurePreheaders(func: IrFunction): Map<BlockId, BlockId> {
 }
 
 function createPreheader(func: IrFunction, header: Block, loop: Loop): void {
-  const preheader: Block = { id: freshBlockId(func), params: [], insts: [], srcOffset: header.srcOffset };
+  // The preheader shares the header's profile key (docs/profile.md: derived blocks).
+  const preheader: Block = { id: freshBlockId(func), params: [], insts: [], srcOffset: header.srcOffset, ...(header.ordinal !== undefined ? { ordinal: header.ordinal } : {}) };
   const args: Value[] = header.params.map((p) => newParam(func, preheader, func.values[p]!.type));
   for (const block of func.blocks) {
     if (loop.blocks.has(block.id)) continue;

@@ -1,0 +1,64 @@
+// Random valid modules: seeded random bytes turned into a module by binaryen's
+// translate-to-fuzz mode (`wasm-opt <bytes> -ttf`), limited to the features mcu-aot
+// compiles (docs: Wasm 2.0 without SIMD, threads, exceptions, tail calls, GC, memory64).
+//
+// What -ttf emits (binaryen 108, checked with wasm-objdump): function imports
+// `fuzzing-support.log-{i32,i64,f32,f64}` and nothing else with these features; an export
+// `hangLimitInitializer` that resets a global every loop and call decrements, trapping
+// with `unreachable` at zero, so no export can run forever as long as the runner calls it
+// before each export (binaryen's own JS wrapper, `-ejw`, does exactly that); `hashMemory`;
+// and exports whose parameters the runner fills with zeros.
+
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Wasm 2.0 minus what mcu-aot rejects; every other feature binaryen knows is off. */
+export const FUZZ_FEATURES: readonly string[] = [
+  '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
+  '--enable-bulk-memory', '--enable-reference-types', '--enable-multivalue',
+  '--disable-simd', '--disable-threads', '--disable-exception-handling', '--disable-tail-call',
+  '--disable-gc', '--disable-memory64', '--disable-typed-function-references',
+  '--disable-relaxed-simd', '--disable-extended-const',
+];
+
+/** Smallest and largest random input: -ttf makes bigger modules from more bytes. */
+const MIN_INPUT_BYTES = 256;
+const MAX_INPUT_BYTES = 4096;
+
+/** SplitMix32-style generator: the same seed gives the same bytes on every machine. */
+export function seededBytes(seed: number): Uint8Array {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  const length = MIN_INPUT_BYTES + (next() % (MAX_INPUT_BYTES - MIN_INPUT_BYTES + 1));
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i += 4) {
+    const word = next();
+    for (let k = 0; k < 4 && i + k < length; k++) bytes[i + k] = (word >>> (8 * k)) & 0xff;
+  }
+  return bytes;
+}
+
+export interface GeneratedModule {
+  readonly seed: number;
+  readonly wasmPath: string;
+  readonly wasm: Uint8Array<ArrayBuffer>;
+}
+
+/** The module of `seed`, written to `dir/module.wasm`. */
+export async function generateModule(seed: number, dir: string): Promise<GeneratedModule> {
+  const input = join(dir, 'random.bin');
+  const wasmPath = join(dir, 'module.wasm');
+  writeFileSync(input, seededBytes(seed));
+  await run('wasm-opt', [input, '-ttf', ...FUZZ_FEATURES, '-o', wasmPath]);
+  return { seed, wasmPath, wasm: new Uint8Array(readFileSync(wasmPath)) };
+}
