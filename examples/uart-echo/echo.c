@@ -78,8 +78,9 @@ int main(void) {
   put_string("uart-echo: type a line; \"quit\" or Ctrl-D ends\n");
   uart_enable_rx_interrupt();
   mcu_irq_enable(UART_RX_IRQ);
-  /* Bytes that arrived before the interrupt was enabled raise nothing by themselves on
-   * every UART: run the handler once to take them. */
+  /* A byte that arrived before the interrupt was enabled raises nothing by itself on every
+   * UART (a CMSDK UART flags only what it receives with RX_INTEN set): run the handler once
+   * to take it. */
   mcu_irq_set_pending(UART_RX_IRQ);
 
   /* Check and sleep with interrupts masked: an interrupt between the check and the wfi

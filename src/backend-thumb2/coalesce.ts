@@ -5,8 +5,9 @@
 // pick differently.
 //
 // Conservative: a merge happens only when the merged node has fewer than K neighbours of
-// significant degree (>= K), so it stays colourable whenever its parts were; coalescing
-// never causes a spill. Physical registers are never merged (biased colour choice in
+// significant degree (>= K) (Briggs), or when every significant neighbour of one node
+// already interferes with the other (George), so the merged node stays colourable
+// whenever its parts were; coalescing never causes a spill. Physical registers are never merged (biased colour choice in
 // regalloc.ts handles copies to and from argument registers).
 
 import { isVirtual, type Reg } from './mir.js';
@@ -43,10 +44,14 @@ export function coalesceCopies(graph: InterferenceGraph, k: number, unspillable:
     const adjA = adjacency.get(a);
     const adjB = adjacency.get(b);
     if (adjA === undefined || adjB === undefined || adjA.has(b)) continue;
-    const merged = new Set([...adjA, ...adjB]);
-    let heavy = 0;
-    for (const n of merged) if (significant(n)) heavy++;
-    if (heavy >= k) continue;
+    const briggs = (): boolean => {
+      let heavy = 0;
+      for (const n of new Set([...adjA, ...adjB])) if (significant(n)) heavy++;
+      return heavy < k;
+    };
+    // George: every neighbour of `from` that could constrain `into` already does.
+    const george = (from: Set<Reg>, into: Set<Reg>): boolean => [...from].every((n) => into.has(n) || !significant(n));
+    if (!briggs() && !george(adjB, adjA) && !george(adjA, adjB)) continue;
     mergeInto(a, b, adjacency, moves);
     cost.set(a, (cost.get(a) ?? 0) + (cost.get(b) ?? 0));
     cost.delete(b);

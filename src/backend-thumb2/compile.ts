@@ -10,6 +10,8 @@ import { SOFT_FLOAT_TARGET, type TargetFeatures } from './target.js';
 export interface CompileOptions extends ModuleObjectOptions {
   /** The core's features (the board's FPU); soft-float code when absent. */
   readonly target?: TargetFeatures;
+  /** Told before each function is compiled (`done` of `total` finished): a build's progress line. */
+  readonly onFunction?: (done: number, total: number, name: string) => void;
 }
 
 /**
@@ -18,6 +20,9 @@ export interface CompileOptions extends ModuleObjectOptions {
  */
 export function compileModule(mod: IrModule, opts: CompileOptions = {}): ObjectFile {
   const target = opts.target ?? SOFT_FLOAT_TARGET;
-  const functions = mod.bodies.map((body) => emitFunction(generateFunction(body, mod, target)));
+  const functions = mod.bodies.map((body, i) => {
+    opts.onFunction?.(i, mod.bodies.length, body.name);
+    return emitFunction(generateFunction(body, mod, target));
+  });
   return buildModuleObject(mod, functions, opts);
 }

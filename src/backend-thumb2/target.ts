@@ -7,6 +7,14 @@ export type FpuKind = 'none' | 'fpv4-sp-d16' | 'fpv5-d16';
 
 export interface TargetFeatures {
   readonly fpu: FpuKind;
+  /**
+   * `--bounds=mask`: log2 of the power-of-two physical linear memory size. Loads and stores
+   * then take their address modulo that size (ubfx) instead of checking it against the
+   * bound: out-of-bounds accesses wrap inside linear memory rather than trapping. The
+   * driver gives linear memory 8 spare bytes past it, so a wrapped access of up to 8 bytes
+   * that starts at the last address still stays inside. Absent: exact Wasm bounds checks.
+   */
+  readonly maskBits?: number;
 }
 
 /** No FPU: f32 and f64 through libgcc and runtime-c helpers (isel/float.ts). */

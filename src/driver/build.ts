@@ -2,7 +2,6 @@
 // object -> link with runtime-c and libgcc -> ELF, .bin, .hex, map. Each stage hands the next
 // one data structure; the driver only sequences them and writes the outputs.
 
-import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { compileModule } from '../backend-thumb2/compile.js';
 import { PROFILE_MAP_SECTION } from '../backend-thumb2/profile-map.js';
@@ -13,12 +12,15 @@ import type { OptLevel } from '../frontend/source-options.js';
 import { lowerModule } from '../frontend/lower/module.js';
 import { validateModule } from '../frontend/validate.js';
 import { runPipeline } from '../ir/pipeline.js';
+import { loadBuildProfile, profiledPipeline } from '../pgo/build-profile.js';
+import { formatPgoReport } from '../pgo/report.js';
 import type { IrModule } from '../ir/module.js';
 import type { ObjectFile } from '../elf/object.js';
 import { writeObject } from '../elf/write-object.js';
 import type { LinkResult } from '../linker/link.js';
 import type { Board } from './board.js';
 import { writeFileAtomic } from './output.js';
+import type { ProgressListener } from './progress.js';
 import { buildInterruptVeneers } from '../backend-thumb2/interrupt-veneers.js';
 import { interruptVeneerSpecs } from './interrupts.js';
 import { grantedRanges } from './peripherals.js';
@@ -45,8 +47,10 @@ export interface BuildOptions {
   readonly stackSize?: number;
   /** -O level: selects the IR pipeline (default -O2); the C and AssemblyScript compilers use it too. */
   readonly optLevel?: OptLevel;
-  /** Profile for a profile-guided build (recorded: src/pgo reads it once it exists). */
+  /** Profile for a profile-guided build (src/pgo/build-profile.ts). */
   readonly profile?: string;
+  /** With a profile: what it changed, per function; true prints it to the log, a string is a file to write it to. */
+  readonly pgoReport?: true | string;
   /** Peripheral ranges granted beyond the board's (project [peripherals], --grant). */
   readonly grants?: readonly PeripheralGrant[];
   /** IRQ lines bound to exported handlers (project [interrupts]). */
@@ -55,6 +59,8 @@ export interface BuildOptions {
   readonly profileMap?: boolean;
   /** Where progress notes and dumps go (stderr in the CLI). */
   readonly log: (line: string) => void;
+  /** Told of each function optimised and compiled, and of linking (a terminal's status line). */
+  readonly onProgress?: ProgressListener;
 }
 
 export interface BuildResult {
@@ -72,31 +78,38 @@ export async function compileToObject(opts: BuildOptions): Promise<{ object: Obj
 }
 
 /** The options of the in-memory compile, from Wasm bytes to an object. */
-export type CompileBytesOptions = Pick<BuildOptions, 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'profileMap'>;
+export type CompileBytesOptions = Pick<BuildOptions, 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'onProgress' | 'profileMap' | 'profile' | 'pgoReport'>;
 
 /** Compile Wasm bytes already in memory (the fuzzer feeds mutated modules here). */
 export function compileBytesToObject(bytes: Uint8Array, file: string | undefined, opts: CompileBytesOptions): { object: ObjectFile; ir: IrModule } {
   const module = decodeModule(bytes, file);
   validateModule(module, file);
   const ir = lowerModule(module, { prefix: 'wasm', file, hal: { grants: grantedRanges(opts.board, opts.grants) } });
-  for (const f of ir.bodies) {
+  const profile = opts.profile === undefined ? undefined : loadBuildProfile({ file: opts.profile, wasm: bytes, module, board: opts.board.name, log: opts.log });
+  for (const [i, f] of ir.bodies.entries()) {
+    opts.onProgress?.({ stage: 'optimising', done: i, total: ir.bodies.length, item: f.name });
+    const profiled = profiledPipeline(profile, f.index, opts.optLevel);
     runPipeline(f, {
       disable: opts.disablePasses ?? [],
       dumpAfter: opts.dumpAfter ?? [],
       verify: opts.verify ?? true,
       dump: (pass, text) => opts.log(`; after ${pass}\n${text}`),
-      context: { module: ir },
-      ...(opts.optLevel !== undefined && { optLevel: opts.optLevel }),
+      context: { module: ir, ...(profiled.profile !== undefined && { profile: profiled.profile }) },
+      ...(profiled.optLevel !== undefined && { optLevel: profiled.optLevel }),
     });
   }
-  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu }, profileMap: opts.profileMap === true }), ir };
+  if (profile !== undefined && opts.pgoReport !== undefined) {
+    const report = formatPgoReport(profile, ir.bodies);
+    if (opts.pgoReport === true) report.forEach((line) => opts.log(line));
+    else writeFileAtomic(opts.pgoReport, `${report.join('\n')}\n`);
+  }
+  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu }, onFunction: (done, total, name) => opts.onProgress?.({ stage: 'compiling', done, total, item: name }), profileMap: opts.profileMap === true }), ir };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const main = opts.output ?? defaultOutput(opts.input, opts.emit);
   const { object, ir } = await compileToObject(opts);
   const objectBytes = writeObject(object);
-  mkdirSync(dirname(main), { recursive: true }); // a project's output_dir may not exist yet
   if (opts.emit === 'obj') {
     writeFileAtomic(main, objectBytes);
     return { outputs: [main] };
@@ -122,6 +135,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 }
 
 async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions): Promise<LinkResult> {
+  opts.onProgress?.({ stage: 'linking', done: 0, total: 1 });
   const interrupts = interruptVeneerSpecs(opts.interrupts ?? [], opts.board, ir);
   const veneers = interrupts.length > 0 ? [buildInterruptVeneers(interrupts)] : [];
   // The profile map rides along as an ELF info section, not as a linker input (it is not code or data).

@@ -6,6 +6,7 @@
 import { irqVectorSymbol, SYSTICK_VECTOR_SYMBOL, type InterruptVeneerSpec } from '../backend-thumb2/interrupt-veneers.js';
 import { exportSymbol } from '../backend-thumb2/symbols.js';
 import { userError } from '../diagnostics/errors.js';
+import type { Location } from '../diagnostics/errors.js';
 import type { IrModule } from '../ir/module.js';
 import type { Board } from './board.js';
 import type { InterruptBinding } from './project.js';
@@ -16,7 +17,7 @@ export const RUNTIME_IRQ_COUNT = 48;
 export const SYSTICK = 'SysTick';
 
 /** The IRQ number a binding names: the board's name for it (any case), or a number. */
-function irqNumber(irq: string, board: Board): number {
+function irqNumber(irq: string, board: Board, where: Location): number {
   const lines = board.irqs ?? {};
   const named = Object.entries(lines).find(([name]) => name.toLowerCase() === irq.toLowerCase());
   if (named !== undefined) return named[1];
@@ -25,21 +26,21 @@ function irqNumber(irq: string, board: Board): number {
   throw userError(
     'interrupts',
     `'${irq}' is not an IRQ line of board ${board.name}`,
-    {},
+    where,
     `its lines: ${known.length > 0 ? known.join(', ') : '(the board file names none: use the IRQ number)'}, ${SYSTICK}`,
   );
 }
 
 /** The exported () -> () function `name` of the module, or a UserError. */
-function handlerSymbol(mod: IrModule, name: string, irq: string): string {
+function handlerSymbol(mod: IrModule, name: string, irq: string, where: Location): string {
   const decl = mod.functions.find((f) => f.exports.includes(name));
   if (decl === undefined) {
     const exported = mod.functions.flatMap((f) => f.exports);
-    throw userError('interrupts', `the handler '${name}' bound to ${irq} is not an exported function`, {}, `exported functions: ${exported.length > 0 ? exported.join(', ') : 'none'}`);
+    throw userError('interrupts', `the handler '${name}' bound to ${irq} is not an exported function`, where, `exported functions: ${exported.length > 0 ? exported.join(', ') : 'none'}`);
   }
   const sig = mod.signatures[decl.sigIndex]!;
   if (sig.params.length !== 0 || sig.results.length !== 0) {
-    throw userError('interrupts', `the handler '${name}' bound to ${irq} must take and return nothing, it is (${sig.params.join(', ')}) -> (${sig.results.join(', ')})`);
+    throw userError('interrupts', `the handler '${name}' bound to ${irq} must take and return nothing, it is (${sig.params.join(', ')}) -> (${sig.results.join(', ')})`, where);
   }
   return exportSymbol(mod, name);
 }
@@ -47,18 +48,19 @@ function handlerSymbol(mod: IrModule, name: string, irq: string): string {
 /** One veneer per binding, checked against the board and the module. */
 export function interruptVeneerSpecs(bindings: readonly InterruptBinding[], board: Board, mod: IrModule): InterruptVeneerSpec[] {
   const seen = new Map<string, string>();
-  return bindings.map(({ irq, handler }) => {
+  return bindings.map(({ irq, handler, where: file }) => {
+    const where: Location = file !== undefined ? { file } : {};
     let vector: string;
     if (irq.toLowerCase() === SYSTICK.toLowerCase()) {
       vector = SYSTICK_VECTOR_SYMBOL;
     } else {
-      const n = irqNumber(irq, board);
-      if (n >= RUNTIME_IRQ_COUNT) throw userError('interrupts', `IRQ ${irq} (${n}) is beyond runtime-c's vector table of ${RUNTIME_IRQ_COUNT} lines`);
+      const n = irqNumber(irq, board, where);
+      if (n >= RUNTIME_IRQ_COUNT) throw userError('interrupts', `IRQ ${irq} (${n}) is beyond runtime-c's vector table of ${RUNTIME_IRQ_COUNT} lines`, where);
       vector = irqVectorSymbol(n);
     }
     const other = seen.get(vector);
-    if (other !== undefined) throw userError('interrupts', `${irq} is bound twice (also as ${other})`);
+    if (other !== undefined) throw userError('interrupts', `${irq} is bound twice (also as ${other})`, where);
     seen.set(vector, irq);
-    return { vector, handler: handlerSymbol(mod, handler, irq) };
+    return { vector, handler: handlerSymbol(mod, handler, irq, where) };
   });
 }

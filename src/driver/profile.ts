@@ -3,7 +3,7 @@
 // HTML report. Every output is computed before the first one is written, so a failed run
 // leaves nothing behind.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { InternalError, userError } from '../diagnostics/errors.js';
@@ -77,7 +77,10 @@ export async function profileFirmware(opts: ProfileOptions): Promise<ProfileRun>
   const output = opts.output ?? join(dirname(opts.input), `${basename(opts.input, extname(opts.input))}.profile`);
   const files: [string, string][] = [[output, serializeProfile(profile)]];
   if (opts.report !== undefined) files.push([opts.report, profileReportHtml(profile, basename(opts.input))]);
-  for (const [path, text] of files) writeFileAtomic(path, text);
+  for (const [path, text] of files) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, text);
+  }
   return { result, limit, profile, outputs: files.map(([path]) => path) };
 }
 

@@ -34,6 +34,8 @@ export interface PeripheralGrant {
   readonly base: number;
   readonly size: number;
   readonly access: PeripheralAccess;
+  /** Where it was granted, `path/mcu-aot.toml:7`, for messages; absent for --grant. */
+  readonly where?: string;
 }
 
 /** An IRQ line bound to an exported handler (an interrupt veneer: src/driver/interrupts.ts). */
@@ -41,6 +43,8 @@ export interface InterruptBinding {
   /** The board's name for the line, or its number as written. */
   readonly irq: string;
   readonly handler: string;
+  /** Where it was bound, `path/mcu-aot.toml:12`, for messages. */
+  readonly where?: string;
 }
 
 export interface ProjectConfig {
@@ -95,10 +99,11 @@ export function lineOfKey(text: string, path: readonly string[]): number | undef
 
 /** Reads and checks one config file's text. */
 export function parseProjectConfig(text: string, file: string): ProjectConfig {
-  const fail = (path: readonly string[], detail: string): UserError => {
+  const at: At = (path) => {
     const line = lineOfKey(text, path);
-    return userError('config', `key '${path.join('.')}': ${detail}`, { file: line !== undefined ? `${file}:${line}` : file });
+    return line !== undefined ? `${file}:${line}` : file;
   };
+  const fail = (path: readonly string[], detail: string): UserError => userError('config', `key '${path.join('.')}': ${detail}`, { file: at(path) });
   let doc: Record<string, unknown>;
   try {
     doc = parse(text) as Record<string, unknown>;
@@ -145,14 +150,16 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     ...(memory !== undefined ? { memory } : {}),
     ...(stackSize !== undefined ? { stackSize } : {}),
     ...(optLevel !== undefined ? { optLevel } : {}),
-    peripherals: peripheralGrants(doc['peripherals'], fail),
-    interrupts: interruptBindings(doc['interrupts'], fail),
+    peripherals: peripheralGrants(doc['peripherals'], fail, at),
+    interrupts: interruptBindings(doc['interrupts'], fail, at),
   };
 }
 
 type Fail = (path: readonly string[], detail: string) => UserError;
+/** `file:line` of a key in the config (or the file alone when the line is unknown). */
+type At = (path: readonly string[]) => string;
 
-function peripheralGrants(table: unknown, fail: Fail): PeripheralGrant[] {
+function peripheralGrants(table: unknown, fail: Fail, at: At): PeripheralGrant[] {
   if (table === undefined) return [];
   if (!isTable(table)) throw fail(['peripherals'], 'expected a table of name = { base, size, access }');
   return Object.entries(table).map(([name, entry]) => {
@@ -171,16 +178,16 @@ function peripheralGrants(table: unknown, fail: Fail): PeripheralGrant[] {
     if (base + size > ADDRESS_SPACE) throw fail(['peripherals', name, 'size'], `range 0x${base.toString(16)} + 0x${size.toString(16)} runs past the 32-bit address space`);
     const access = entry['access'] ?? 'rw';
     if (access !== 'r' && access !== 'w' && access !== 'rw') throw fail(['peripherals', name, 'access'], `expected "r", "w" or "rw", got ${describe(access)}`);
-    return { name, base, size, access };
+    return { name, base, size, access, where: at(['peripherals', name]) };
   });
 }
 
-function interruptBindings(table: unknown, fail: Fail): InterruptBinding[] {
+function interruptBindings(table: unknown, fail: Fail, at: At): InterruptBinding[] {
   if (table === undefined) return [];
   if (!isTable(table)) throw fail(['interrupts'], 'expected a table of IRQ line = "handler export"');
   return Object.entries(table).map(([irq, handler]) => {
     if (typeof handler !== 'string' || handler === '') throw fail(['interrupts', irq], `expected the name of an exported handler function, got ${describe(handler)}`);
-    return { irq, handler };
+    return { irq, handler, where: at(['interrupts', irq]) };
   });
 }
 

@@ -122,3 +122,11 @@ function levelFor(requested: IrOptLevel, profile: FunctionProfile | undefined, s
   const hottest = Math.max(0, ...profile.blocks.map((b) => b.count));
   return requested === 's' && hottest >= hotCount ? '2' : requested;
 }
+
+/** What a profile adds to function `index`'s pipeline: its view for the pass context and
+ *  its level (nothing without a profile, so builds without one are unchanged). */
+export function profiledPipeline(profile: BuildProfile | undefined, index: number, requested: IrOptLevel | undefined): { profile?: FunctionProfileView; optLevel?: IrOptLevel } {
+  if (profile === undefined) return requested === undefined ? {} : { optLevel: requested };
+  const view = profile.viewOf(index);
+  return { ...(view !== undefined && { profile: view }), optLevel: profile.optLevelOf(index, requested ?? '2') };
+}

@@ -6,6 +6,7 @@
 // semantics cannot do alone (exception entry and return, special registers, semihosting,
 // sleeping) goes through `host`, which the machine implements.
 
+import type { Fpu } from './fpu.js';
 import type { Memory } from './memory.js';
 
 export interface CpuHost {
@@ -58,6 +59,8 @@ export class Cpu {
   thumbClear = false;
   /** Scratch: the shifter's carry out, written by shiftWithCarry. */
   shiftCarry = 0;
+  /** The FPv4-SP unit of a Cortex-M4F; undefined on cores without one (FP instructions: NOCP). */
+  fpu: Fpu | undefined = undefined;
 
   constructor(readonly mem: Memory, readonly host: CpuHost) {}
 

@@ -1,12 +1,26 @@
 // The ARMv7-M exception model (ARMv7-M ARM B1.5): priorities, entry with the 8-word
 // stacked frame and EXC_RETURN, return, fault escalation to HardFault and lockup.
+//
+// With an FPU whose context is active (CONTROL.FPCA), entry pushes the extended 26-word
+// frame (S0-S15 and FPSCR above the basic frame) and clears EXC_RETURN bit 4; return
+// restores them when that bit is 0 and sets FPCA to its inverse. The Cortex-M4 stacks
+// the FP registers lazily (FPCCR.LSPEN: space reserved at entry, written at the handler's
+// first FP instruction); we write them at entry. The frame's layout and size, SP, FPCAR
+// and what the handler and the interrupted code see are the same; only the reserved words
+// of a handler that never uses the FPU differ (written here, left stale on the M4).
 
 import { type Cpu } from './cpu.js';
 import { CFSR, EXC, Fault, HFSR } from './fault.js';
+import type { Fpu } from './fpu.js';
 import type { SystemControl } from './system-control.js';
 
 /** Lowest possible priority + 1: Thread mode with nothing active and no mask. */
 const THREAD_PRIORITY = 256;
+/** Stacked frame sizes: R0-R3, R12, LR, PC, xPSR; extended with S0-S15, FPSCR and a reserved word. */
+const BASIC_FRAME = 0x20;
+const EXTENDED_FRAME = 0x68;
+/** EXC_RETURN bit 4: 0 when the frame is extended. */
+const EXC_RETURN_BASIC_FRAME = 1 << 4;
 
 /** Lockup: a fault the core cannot escalate (in HardFault or NMI). The machine stops. */
 export class Lockup {
@@ -73,12 +87,15 @@ export class ExceptionModel {
   /** Exception entry (B1.5.6): push the frame, set LR to EXC_RETURN, jump to the vector. */
   enter(n: number, returnAddress: number): void {
     const { cpu, scs } = this;
+    const fpu = cpu.fpu;
+    const extended = fpu !== undefined && fpu.fpca === 1;
     const frameAlign = (cpu.r[13]! >>> 2) & 1;
-    const frame = ((cpu.r[13]! - 0x20) & ~(frameAlign << 2)) | 0;
+    const frame = ((cpu.r[13]! - (extended ? EXTENDED_FRAME : BASIC_FRAME)) & ~(frameAlign << 2)) | 0;
     const xpsr = (cpu.xpsr & ~(1 << 9)) | (frameAlign << 9);
     const values = [cpu.r[0]!, cpu.r[1]!, cpu.r[2]!, cpu.r[3]!, cpu.r[12]!, cpu.r[14]!, returnAddress & ~1, xpsr];
+    if (extended) values.push(...fpContext(fpu));
     try {
-      for (let i = 0; i < 8; i++) cpu.mem.write32(frame + 4 * i, values[i]!);
+      for (let i = 0; i < values.length; i++) cpu.mem.write32(frame + 4 * i, values[i]!);
     } catch (e) {
       if (!(e instanceof Fault)) throw e;
       scs.cfsr |= CFSR.STKERR;
@@ -88,7 +105,12 @@ export class ExceptionModel {
       return;
     }
     cpu.r[13] = frame;
-    cpu.r[14] = cpu.ipsr !== 0 ? 0xfffffff1 | 0 : cpu.spsel === 1 ? 0xfffffffd | 0 : 0xfffffff9 | 0;
+    const excReturn = cpu.ipsr !== 0 ? 0xfffffff1 | 0 : cpu.spsel === 1 ? 0xfffffffd | 0 : 0xfffffff9 | 0;
+    cpu.r[14] = extended ? excReturn & ~EXC_RETURN_BASIC_FRAME : excReturn;
+    if (fpu !== undefined) {
+      if (extended) fpu.fpcar = frame + BASIC_FRAME;
+      fpu.fpca = 0;
+    }
     // Handler mode always runs on MSP.
     if (cpu.usesPsp) {
       const psp = cpu.r[13]!;
@@ -119,7 +141,9 @@ export class ExceptionModel {
   exit(excReturn: number): void {
     const { cpu, scs } = this;
     const kind = excReturn & 0xf;
-    if ((excReturn & 0x0ffffff0) !== 0x0ffffff0 || (kind !== 1 && kind !== 9 && kind !== 13)) {
+    const fpu = cpu.fpu;
+    const extended = (excReturn & EXC_RETURN_BASIC_FRAME) === 0;
+    if ((excReturn & 0x0fffffe0) !== 0x0fffffe0 || (kind !== 1 && kind !== 9 && kind !== 13) || (extended && fpu === undefined)) {
       throw new Fault(EXC.usageFault, CFSR.INVPC);
     }
     scs.active[cpu.ipsr] = 0;
@@ -135,14 +159,18 @@ export class ExceptionModel {
     const frame = cpu.r[13]!;
     let values: number[];
     try {
-      values = Array.from({ length: 8 }, (_, i) => cpu.mem.read32((frame + 4 * i) | 0));
+      values = Array.from({ length: extended ? 26 : 8 }, (_, i) => cpu.mem.read32((frame + 4 * i) | 0));
     } catch (e) {
       if (!(e instanceof Fault)) throw e;
       throw new Fault(EXC.busFault, CFSR.UNSTKERR);
     }
     const xpsr = values[7]! >>> 0;
     for (const [i, r] of [0, 1, 2, 3, 12, 14].entries()) cpu.r[r] = values[i]!;
-    cpu.r[13] = (frame + 0x20 + ((xpsr >>> 9) & 1) * 4) | 0;
+    if (fpu !== undefined) {
+      if (extended) restoreFpContext(fpu, values.slice(8));
+      fpu.fpca = extended ? 1 : 0;
+    }
+    cpu.r[13] = (frame + (extended ? EXTENDED_FRAME : BASIC_FRAME) + ((xpsr >>> 9) & 1) * 4) | 0;
     cpu.apsr = xpsr;
     cpu.itstate = ((xpsr >>> 25) & 3) | (((xpsr >>> 10) & 0x3f) << 2);
     cpu.ipsr = toThread ? 0 : xpsr & 0x1ff;
@@ -150,4 +178,14 @@ export class ExceptionModel {
     cpu.exclusive = -1;
     cpu.attention = true;
   }
+}
+
+/** The extended frame's FP words: S0-S15, FPSCR, a reserved word. */
+function fpContext(fpu: Fpu): number[] {
+  return [...fpu.s.subarray(0, 16), fpu.fpscr, 0];
+}
+
+function restoreFpContext(fpu: Fpu, words: readonly number[]): void {
+  for (let i = 0; i < 16; i++) fpu.s[i] = words[i]!;
+  fpu.fpscr = words[16]!;
 }

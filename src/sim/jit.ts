@@ -60,11 +60,13 @@ const STRAIGHT_LINE = new Set([
   'push', 'pop', 'ldrex', 'ldrexb', 'ldrexh', 'strex', 'strexb', 'strexh', 'clrex', 'nop', 'dmb', 'dsb', 'isb',
 ]);
 
-const MEMORY_ACCESS = /^(ldr|str|ldm|stm|push|pop)/;
+/** Loads and stores, FPU ones included: a block ends after one when cpu.attention is set. */
+const MEMORY_ACCESS = /^v?(ldr|str|ldm|stm|push|pop)/;
 
 /** Whether an instruction may sit inside a JIT block: no PC write, no host call, not IT. */
 export function isStraightLine(d: DecodedInst): boolean {
-  if (!STRAIGHT_LINE.has(d.encoding.mnemonic)) return false;
+  // Every FPU instruction is straight-line: none writes PC or calls the host.
+  if (!STRAIGHT_LINE.has(d.encoding.mnemonic) && !d.encoding.mnemonic.startsWith('v')) return false;
   const ops = d.operands;
   if (ops.rd === 15 || ops.rt === 15 || ops.rt2 === 15) return false;
   if (ops.regs?.includes(15) === true) return false;

@@ -16,11 +16,12 @@ import { type CacheEntry, DecodeCache } from './decode-cache.js';
 import type { LoadImage } from '../elf/read-executable.js';
 import { ExceptionModel, Lockup } from './exceptions.js';
 import { ExecutionCounts } from './execution-counts.js';
+import { Fpu } from './fpu.js';
 import { EXC, Fault, HFSR } from './fault.js';
 import { Jit, type JitState } from './jit.js';
 import { type DeviceMapping, Memory } from './memory.js';
 import { semihostingCall } from './semihosting.js';
-import { SCS_BASE, SCS_SIZE, SystemControl } from './system-control.js';
+import { CPUID_CORTEX_M4, SCS_BASE, SCS_SIZE, SystemControl } from './system-control.js';
 import { dynamicCycles, EXCEPTION_ENTRY_CYCLES, EXCEPTION_EXIT_CYCLES, refillCycles, timingConfigOf, TimingKind, type TimingConfig } from './timing.js';
 import { CmsdkUart, Pl011, type UartPorts } from './uart.js';
 
@@ -102,6 +103,12 @@ export class Machine implements CpuHost {
       }
     }
     this.cpu = new Cpu(this.mem, this);
+    if (board.cpu.core === 'cortex-m4') this.scs.cpuid = CPUID_CORTEX_M4;
+    if (board.cpu.fpu !== 'none') {
+      // FPv4-SP (an FPv5 board runs its single-precision subset).
+      this.cpu.fpu = new Fpu();
+      this.scs.fpu = this.cpu.fpu;
+    }
     this.timing = timingConfigOf(board);
     this.cache = new DecodeCache(this.mem, this.timing);
     this.counts = options.profile === true ? new ExecutionCounts(board.flash.origin, board.flash.size) : undefined;
@@ -349,7 +356,7 @@ export class Machine implements CpuHost {
       case 16: return cpu.primask;
       case 17: case 18: return cpu.basepri;
       case 19: return cpu.faultmask;
-      case 20: return (cpu.spsel << 1) | cpu.npriv;
+      case 20: return ((cpu.fpu?.fpca ?? 0) << 2) | (cpu.spsel << 1) | cpu.npriv;
       default: return 0;
     }
   }
@@ -374,6 +381,7 @@ export class Machine implements CpuHost {
           cpu.spsel = (value >> 1) & 1;
         }
         cpu.npriv = value & 1;
+        if (cpu.fpu !== undefined) cpu.fpu.fpca = (value >> 2) & 1;
         break;
       default: break;
     }

@@ -1,17 +1,28 @@
 // The System Control Space at 0xE000E000: SysTick, the NVIC and the System Control Block
 // (ARMv7-M ARM B3.2-B3.4), with the state the exception model reads: pending and active
-// exceptions, enables and priorities, fault status registers, VTOR, CCR.
+// exceptions, enables and priorities, fault status registers, VTOR, CCR; on a Cortex-M4F
+// also CPACR and the FPU's FPCCR, FPCAR, FPDSCR and MVFR0/1 (B3.2.20-B3.2.24), kept in Fpu.
 //
-// Reset values as QEMU 7.2 gives a Cortex-M3 (CPUID 0x410fc231, CCR.STKALIGN set).
+// Reset values as QEMU 7.2 gives a Cortex-M3 (CPUID 0x410fc231, CCR.STKALIGN set) or a
+// Cortex-M4 (CPUID 0x410fc241).
 
 import { CCR_STKALIGN } from './cpu.js';
 import { EXC } from './fault.js';
+import { FPDSCR_WRITABLE, type Fpu } from './fpu.js';
 import type { Device } from './memory.js';
 
 export const SCS_BASE = 0xe000e000;
 export const SCS_SIZE = 0x1000;
 
-const CPUID_CORTEX_M3 = 0x410fc231;
+export const CPUID_CORTEX_M3 = 0x410fc231;
+export const CPUID_CORTEX_M4 = 0x410fc241;
+/** Media and VFP Feature Registers of FPv4-SP (Cortex-M4 TRM 7.3). */
+const MVFR0_FPV4_SP = 0x10110021;
+const MVFR1_FPV4_SP = 0x11000011;
+/** CPACR: only CP10 and CP11 (bits 23:20) are implemented. */
+const CPACR_CP10_CP11 = 0x00f00000;
+/** FPCCR: ASPEN, LSPEN and the lazy-stacking status bits. */
+const FPCCR_WRITABLE = 0xc000017b | 0;
 const AIRCR_VECTKEY = 0x05fa;
 const ICSR_PENDSTSET = 1 << 26;
 const ICSR_PENDSTCLR = 1 << 25;
@@ -36,7 +47,11 @@ export class SystemControl implements Device {
   bfar = 0;
   prigroup = 0;
   scr = 0;
+  /** CPACR of a core without an FPU (with one, Fpu.cpacr). */
   cpacr = 0;
+  cpuid = CPUID_CORTEX_M3;
+  /** The FPU whose system registers live here (a Cortex-M4F). */
+  fpu: Fpu | undefined = undefined;
   systick = { csr: 0, rvr: 0, cvr: 0 };
   /** Set when the core should re-check for exceptions to take (or stop, on SYSRESETREQ). */
   onChange: () => void = () => {};
@@ -166,7 +181,7 @@ export class SystemControl implements Device {
       case 0x014: return t.rvr;
       case 0x018: return t.cvr;
       case 0x01c: return 0; // CALIB: no reference clock, TENMS unknown
-      case 0xd00: return CPUID_CORTEX_M3;
+      case 0xd00: return this.cpuid;
       case 0xd04: return this.icsr();
       case 0xd08: return this.vtor;
       case 0xd0c: return ((AIRCR_VECTKEY ^ 0xffff) << 16 | (this.prigroup << 8)) >>> 0;
@@ -177,8 +192,32 @@ export class SystemControl implements Device {
       case 0xd2c: return this.hfsr >>> 0;
       case 0xd34: return this.mmfar >>> 0;
       case 0xd38: return this.bfar >>> 0;
-      case 0xd88: return this.cpacr;
+      case 0xd88: return this.fpu?.cpacr ?? this.cpacr;
+      default: return this.readFpuRegister(offset);
+    }
+  }
+
+  private readFpuRegister(offset: number): number {
+    const fpu = this.fpu;
+    if (fpu === undefined) return 0;
+    switch (offset) {
+      case 0xf34: return fpu.fpccr >>> 0;
+      case 0xf38: return fpu.fpcar >>> 0;
+      case 0xf3c: return fpu.fpdscr;
+      case 0xf40: return MVFR0_FPV4_SP;
+      case 0xf44: return MVFR1_FPV4_SP;
       default: return 0;
+    }
+  }
+
+  private writeFpuRegister(offset: number, value: number): void {
+    const fpu = this.fpu;
+    if (fpu === undefined) return;
+    switch (offset) {
+      case 0xf34: fpu.fpccr = value & FPCCR_WRITABLE; break;
+      case 0xf38: fpu.fpcar = value & ~7; break;
+      case 0xf3c: fpu.fpdscr = value & FPDSCR_WRITABLE; break;
+      default: break;
     }
   }
 
@@ -240,8 +279,11 @@ export class SystemControl implements Device {
         case 0xd2c: this.hfsr &= ~value; break;
         case 0xd34: this.mmfar = value; break;
         case 0xd38: this.bfar = value; break;
-        case 0xd88: this.cpacr = value; break;
-        default: break;
+        case 0xd88:
+          if (this.fpu !== undefined) this.fpu.cpacr = value & CPACR_CP10_CP11;
+          else this.cpacr = value;
+          break;
+        default: this.writeFpuRegister(offset, value); break;
       }
     }
     this.onChange();

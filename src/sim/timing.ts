@@ -3,7 +3,8 @@
 //   [M3] Cortex-M3 TRM r2p1 (ARM DDI 0337I), section 3.3.1 "Cortex-M3 instructions",
 //        Table 3-1 "Cortex-M3 instruction set summary", and 5.5.1 (exception entry).
 //   [M4] Cortex-M4 TRM r0p1 (ARM DDI 0439B), section 3.3.1 "Cortex-M4 instructions",
-//        Table 3-1 "Cortex-M4 instruction set summary", and 5.5.1 / 5.5.2 (latency).
+//        Table 3-1 "Cortex-M4 instruction set summary", and 5.5.1 / 5.5.2 (latency);
+//        Table 7-1 "FPU instruction set" for the FPv4-SP instructions.
 // Both tables write costs with P (a pipeline refill, 1 to 3 cycles "depending on the
 // alignment and width of the target instruction") and N (registers in a list).
 //
@@ -116,7 +117,29 @@ export function instructionTiming(d: DecodedInst, address: number, config: Timin
     case 'mrs': case 'msr': return plain(2);
     // Everything else: data processing, shifts, extends, bit fields, saturation, CLZ/REV,
     // branches before the refill (B/BL/BX/BLX/CBZ "1 + P"), IT, hints, barriers (B = 0),
-    // CPS, BKPT/SVC (the exception entry is counted separately): 1 cycle.
+    // CPS, BKPT/SVC (the exception entry is counted separately): 1 cycle. FPU: fpuTiming.
+    default: return m.startsWith('v') ? fpuTiming(d) : plain(1);
+  }
+}
+
+/**
+ * FPv4-SP costs, [M4] Table 7-1: VDIV and VSQRT "14"; VMLA/VMLS/VNMLA/VNMLS and the fused
+ * VFMA/VFMS/VFNMA/VFNMS "3"; VLDR/VSTR "2" for a single register and "3" for a doubleword;
+ * VLDM/VSTM/VPUSH/VPOP "1 + N" (N words: .64 lists are "1 + 2N" in D registers); VMOV of a
+ * doubleword to or from two core registers "2"; the rest (VADD, VSUB, VMUL, VNMUL, VABS,
+ * VNEG, VCMP, VCVT, VMOV, VMRS, VMSR) "1". FP loads are not pipelined with neighbours.
+ */
+function fpuTiming(d: DecodedInst): InstructionTiming {
+  const m = d.encoding.mnemonic;
+  switch (m) {
+    case 'vdiv.f32': case 'vsqrt.f32': return plain(14);
+    case 'vmla.f32': case 'vmls.f32': case 'vnmla.f32': case 'vnmls.f32':
+    case 'vfma.f32': case 'vfms.f32': case 'vfnma.f32': case 'vfnms.f32':
+      return plain(3);
+    case 'vldr': case 'vstr': return plain(d.encoding.name === 'T1' ? 3 : 2);
+    case 'vldmia': case 'vldmdb': case 'vstmia': case 'vstmdb': case 'vpush': case 'vpop':
+      return plain(1 + (d.operands.imm ?? 0));
+    case 'vmov': return plain(d.encoding.name === 'T1 D to core' || d.encoding.name === 'T1 core to D' ? 2 : 1);
     default: return plain(1);
   }
 }

@@ -50,9 +50,10 @@ describe('parseProjectConfig', () => {
       optLevel: 's',
     });
     expect(c.peripherals).toEqual([
-      { name: 'uart0', base: 0x4000c000, size: 0x1000, access: 'rw' },
-      { name: 'gpio', base: 0x40004000, size: 0x1000, access: 'r' },
+      { name: 'uart0', base: 0x4000c000, size: 0x1000, access: 'rw', where: `${FILE}:11` },
+      { name: 'gpio', base: 0x40004000, size: 0x1000, access: 'r', where: `${FILE}:12` },
     ]);
+    expect(c.interrupts.find((i) => i.irq === '5')?.where).toBe(`${FILE}:16`);
     // TOML tables have no order that matters: compare as a set.
     expect(new Set(c.interrupts.map((i) => `${i.irq}=${i.handler}`))).toEqual(new Set(['UART0=on_uart0', '5=on_irq5']));
   });

@@ -47,7 +47,8 @@ export async function runShard(ctx: FuzzFirmwareContext, o: ShardOptions, emit: 
       } catch (e) {
         // The harness's own failure (wasm-opt, gcc, QEMU missing): a finding to look at too.
         const message = `harness error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
-        report = { seed, exports: 0, oracle: '', results: [], buildError: { optLevel: '0', message }, seconds: 0 };
+        const phases = { generate: 0, v8: 0, build: 0, qemu: 0, sim: 0, denan: 0 };
+        report = { seed, exports: 0, oracle: '', results: [], buildError: { optLevel: '0', message }, seconds: 0, phases };
       }
       const findingDir = isFinding(report) ? saveFinding(o.findingsDir, report, dir, o.board) : undefined;
       emit({ report, ...(findingDir !== undefined ? { findingDir } : {}) });
@@ -82,10 +83,12 @@ export interface CampaignSummary {
   buildErrors: number;
   readonly byKind: Map<string, Map<string, number>>;
   readonly findings: string[];
+  /** Summed wall-clock seconds per phase, over every module. */
+  readonly phases: Map<string, number>;
 }
 
 export function emptySummary(): CampaignSummary {
-  return { modules: 0, exports: 0, clean: 0, buildErrors: 0, byKind: new Map(), findings: [] };
+  return { modules: 0, exports: 0, clean: 0, buildErrors: 0, byKind: new Map(), findings: [], phases: new Map() };
 }
 
 export function addToSummary(s: CampaignSummary, line: ModuleLine): void {
@@ -100,12 +103,18 @@ export function addToSummary(s: CampaignSummary, line: ModuleLine): void {
     row.set(result.executor, (row.get(result.executor) ?? 0) + 1);
     s.byKind.set(result.mismatch.kind, row);
   }
+  for (const [phase, seconds] of Object.entries(r.phases)) s.phases.set(phase, (s.phases.get(phase) ?? 0) + seconds);
   if (line.findingDir !== undefined) s.findings.push(`${line.findingDir}: ${findingSummary(r)[0] ?? ''}`);
 }
 
 export function formatSummary(s: CampaignSummary, header: string): string {
   const pad = (text: string, n: number): string => text.padEnd(n);
-  const lines = [header, `  modules ${s.modules}, exports called ${s.exports}, clean ${s.clean}, build errors ${s.buildErrors}`];
+  const perModule = [...s.phases].map(([phase, seconds]) => `${phase} ${(seconds / Math.max(1, s.modules)).toFixed(2)}`).join(', ');
+  const lines = [
+    header,
+    `  modules ${s.modules}, exports called ${s.exports}, clean ${s.clean}, build errors ${s.buildErrors}`,
+    `  seconds per module: ${perModule}`,
+  ];
   if (s.byKind.size > 0) {
     lines.push(`  mismatches (first per module and executor):`, `    ${pad('kind', 16)}${ALL_EXECUTORS.map((e) => pad(e, 9)).join('')}`);
     for (const [kind, row] of [...s.byKind].sort(([a], [b]) => a.localeCompare(b))) {

@@ -5,17 +5,17 @@
 
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { ExecutorName, ModuleReport } from './fuzz-module.js';
-import { FUZZ_FEATURES } from './generate.js';
+import { binaryenTool, FUZZ_FEATURES } from './generate.js';
 
 const run = promisify(execFile);
 
 /** The module's text form, for reading the finding (binaryen prints every feature we enable). */
 function watOf(wasmPath: string): string {
   try {
-    return execFileSync('wasm-opt', [wasmPath, ...FUZZ_FEATURES, '--print'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    return execFileSync(binaryenTool('wasm-opt'), [wasmPath, ...FUZZ_FEATURES, '--print'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   } catch (e) {
     return `;; wasm-opt --print failed: ${e instanceof Error ? e.message : String(e)}\n`;
   }
@@ -30,7 +30,9 @@ export function findingSummary(report: ModuleReport): string[] {
   return lines;
 }
 
-export const isFinding = (report: ModuleReport): boolean => findingSummary(report).length > 0;
+/** Worth a human's time: a build error or a disagreement Wasm does not permit. */
+export const isFinding = (report: ModuleReport): boolean =>
+  report.buildError !== undefined || report.results.some((r) => r.mismatch !== undefined && r.mismatch.kind !== 'nan-bits');
 
 /** Save `report`'s module (from `moduleDir`) and transcripts under `findingsDir`; returns the folder. */
 export function saveFinding(findingsDir: string, report: ModuleReport, moduleDir: string, board: string): string {
@@ -62,9 +64,9 @@ export function reductionTarget(report: ModuleReport): ExecutorName | undefined 
 export async function reduceFinding(dir: string, checkCommand: (testFile: string) => string, timeoutSeconds: number): Promise<string> {
   const test = join(dir, 'reduce-test.wasm');
   const reduced = join(dir, 'reduced.wasm');
-  await run('wasm-reduce', [
+  await run(binaryenTool('wasm-reduce'), [
     join(dir, 'module.wasm'), `--command=${checkCommand(test)}`, '-t', test, '-w', reduced,
-    `--timeout=${timeoutSeconds}`, `--extra-flags=${FUZZ_FEATURES.join(' ')}`, ...FUZZ_FEATURES,
+    `--timeout=${timeoutSeconds}`, `--binaries=${dirname(binaryenTool('wasm-opt'))}`, `--extra-flags=${FUZZ_FEATURES.join(' ')}`, ...FUZZ_FEATURES,
   ], { maxBuffer: 256 << 20 });
   writeFileSync(join(dir, 'reduced.wat'), watOf(reduced));
   return reduced;

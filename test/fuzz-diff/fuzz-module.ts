@@ -10,7 +10,7 @@ import { decodeModule } from '../../src/frontend/decode.js';
 import type { OptLevel } from '../../src/frontend/source-options.js';
 import { planCalls } from './call-plan.js';
 import { buildFuzzFirmware, runFuzzInSim, runFuzzOnQemu, type FuzzFirmwareContext } from './firmware-run.js';
-import { generateModule } from './generate.js';
+import { denanModule, generateModule } from './generate.js';
 import { runInV8 } from './node-run.js';
 import { firstMismatch, formatTranscript, type Mismatch, type Transcript } from './transcript.js';
 
@@ -34,6 +34,26 @@ export interface ModuleReport {
   /** The module did not compile: a compiler bug (valid input) named by its error. */
   readonly buildError?: { readonly optLevel: OptLevel; readonly message: string };
   readonly seconds: number;
+  /** Wall-clock seconds per phase (the CI budget is set from these). */
+  readonly phases: Readonly<Record<Phase, number>>;
+}
+
+export type Phase = 'generate' | 'v8' | 'build' | 'qemu' | 'sim' | 'denan';
+
+/** Adds the wall-clock time of each awaited step to its phase. */
+function phaseClock(): { phases: Record<Phase, number>; time: <T>(phase: Phase, step: () => Promise<T> | T) => Promise<T> } {
+  const phases: Record<Phase, number> = { generate: 0, v8: 0, build: 0, qemu: 0, sim: 0, denan: 0 };
+  return {
+    phases,
+    time: async (phase, step) => {
+      const started = process.hrtime.bigint();
+      try {
+        return await step();
+      } finally {
+        phases[phase] += Number(process.hrtime.bigint() - started) / 1e9;
+      }
+    },
+  };
 }
 
 function errorText(e: unknown): string {
@@ -51,15 +71,15 @@ export const ALL_EXECUTORS: readonly ExecutorName[] = OPT_LEVELS_FUZZED.flatMap(
 
 const optLevelOf = (e: ExecutorName): OptLevel => e.slice(e.indexOf('-O') + 2) as OptLevel;
 
-type ModuleRun = Omit<ModuleReport, 'seed' | 'seconds'>;
+type ModuleRun = Omit<ModuleReport, 'seed' | 'seconds' | 'phases'>;
 
 /** The module at `wasmPath` in V8 and on `executors`, each firmware built and linked in `dir`. */
 export async function runModuleFile(ctx: FuzzFirmwareContext, wasmPath: string, dir: string,
-  executors: readonly ExecutorName[] = ALL_EXECUTORS): Promise<ModuleRun> {
+  executors: readonly ExecutorName[] = ALL_EXECUTORS, clock = phaseClock()): Promise<ModuleRun> {
   const bytes = new Uint8Array(readFileSync(wasmPath));
   const wasm = decodeModule(bytes);
   const plan = planCalls(wasm);
-  const oracle = runInV8(bytes, plan);
+  const oracle = await clock.time('v8', () => runInV8(bytes, plan));
   const results: ExecutorResult[] = [];
   let buildError: ModuleReport['buildError'];
   for (const optLevel of OPT_LEVELS_FUZZED) {
@@ -67,7 +87,7 @@ export async function runModuleFile(ctx: FuzzFirmwareContext, wasmPath: string, 
     if (wanted.length === 0) continue;
     let elf: Uint8Array;
     try {
-      elf = await buildFuzzFirmware(ctx, wasmPath, wasm, plan, optLevel, dir);
+      elf = await clock.time('build', () => buildFuzzFirmware(ctx, wasmPath, wasm, plan, optLevel, dir));
     } catch (e) {
       buildError = { optLevel, message: errorText(e) };
       break;
@@ -75,20 +95,46 @@ export async function runModuleFile(ctx: FuzzFirmwareContext, wasmPath: string, 
     const elfPath = join(dir, `O${optLevel}.elf`);
     writeFileSync(elfPath, elf);
     for (const executor of wanted) {
-      const got = executor.startsWith('qemu') ? await runFuzzOnQemu(ctx, elfPath, plan) : runFuzzInSim(ctx, elf, plan);
+      const got = executor.startsWith('qemu')
+        ? await clock.time('qemu', () => runFuzzOnQemu(ctx, elfPath, plan))
+        : await clock.time('sim', () => runFuzzInSim(ctx, elf, plan));
       results.push(compared(executor, oracle, got));
     }
   }
   return { exports: plan.calls.length, oracle: formatTranscript(oracle), results, ...(buildError !== undefined ? { buildError } : {}) };
 }
 
+/**
+ * `results` with each mismatch that disappears from the `--denan` version of the module
+ * (NaNs replaced by 0) turned into `nan-bits`: Wasm leaves a NaN's sign and payload open,
+ * and V8 on x86 and libgcc on ARM pick differently, which memory (hashMemory) and
+ * reinterpretation make visible.
+ */
+async function explainNaNs(ctx: FuzzFirmwareContext, wasmPath: string, dir: string, results: readonly ExecutorResult[]): Promise<ExecutorResult[]> {
+  const suspects = results.filter((r) => r.mismatch !== undefined && r.mismatch.kind !== 'stack-limit').map((r) => r.executor);
+  if (suspects.length === 0) return [...results];
+  const denanDir = join(dir, 'denan');
+  mkdirSync(denanDir, { recursive: true });
+  const denanPath = join(denanDir, 'module.wasm');
+  await denanModule(wasmPath, denanPath);
+  const rerun = await runModuleFile(ctx, denanPath, denanDir, suspects);
+  if (rerun.buildError !== undefined) return [...results];
+  return results.map((r) => {
+    const again = rerun.results.find((x) => x.executor === r.executor);
+    if (r.mismatch === undefined || again === undefined || again.mismatch !== undefined) return r;
+    return { ...r, mismatch: { ...r.mismatch, kind: 'nan-bits', detail: `agrees under --denan; was ${r.mismatch.kind}: ${r.mismatch.detail}` } };
+  });
+}
+
 /** Generate the module of `seed` in `dir` and run it everywhere. */
 export async function fuzzModule(ctx: FuzzFirmwareContext, seed: number, dir: string): Promise<ModuleReport> {
   const started = Date.now();
+  const clock = phaseClock();
   mkdirSync(dir, { recursive: true });
-  const generated = await generateModule(seed, dir);
-  const run = await runModuleFile(ctx, generated.wasmPath, dir);
-  return { seed, ...run, seconds: (Date.now() - started) / 1000 };
+  const generated = await clock.time('generate', () => generateModule(seed, dir));
+  const run = await runModuleFile(ctx, generated.wasmPath, dir, ALL_EXECUTORS, clock);
+  const results = await clock.time('denan', () => explainNaNs(ctx, generated.wasmPath, dir, run.results));
+  return { seed, ...run, results, seconds: (Date.now() - started) / 1000, phases: clock.phases };
 }
 
 /**

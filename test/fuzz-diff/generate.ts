@@ -10,11 +10,22 @@
 // and exports whose parameters the runner fills with zeros.
 
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+/**
+ * A binaryen tool from the system (Debian's binaryen), never `node_modules/.bin`: under
+ * `npm run` that comes first on PATH and holds binaryen.js's `wasm-opt` (a dependency of
+ * assemblyscript), a different version that is fifty times slower and turns the same seed
+ * into a different module.
+ */
+export function binaryenTool(name: 'wasm-opt' | 'wasm-reduce'): string {
+  const dirs = (process.env['PATH'] ?? '').split(delimiter).filter((d) => d !== '' && !d.includes('node_modules'));
+  return dirs.map((d) => join(d, name)).find((path) => existsSync(path)) ?? name;
+}
 
 /** Wasm 2.0 minus what mcu-aot rejects; every other feature binaryen knows is off. */
 export const FUZZ_FEATURES: readonly string[] = [
@@ -59,6 +70,14 @@ export async function generateModule(seed: number, dir: string): Promise<Generat
   const input = join(dir, 'random.bin');
   const wasmPath = join(dir, 'module.wasm');
   writeFileSync(input, seededBytes(seed));
-  await run('wasm-opt', [input, '-ttf', ...FUZZ_FEATURES, '-o', wasmPath]);
+  await run(binaryenTool('wasm-opt'), [input, '-ttf', ...FUZZ_FEATURES, '-o', wasmPath]);
   return { seed, wasmPath, wasm: new Uint8Array(readFileSync(wasmPath)) };
+}
+
+/**
+ * `wasmPath` instrumented by binaryen's `--denan` (every float result that is a NaN becomes
+ * 0), written to `outPath`: the same program without the NaN bits Wasm leaves open.
+ */
+export async function denanModule(wasmPath: string, outPath: string): Promise<void> {
+  await run(binaryenTool('wasm-opt'), [wasmPath, ...FUZZ_FEATURES, '--denan', '-o', outPath]);
 }

@@ -104,9 +104,12 @@ export function formatTranscript(t: Transcript): string {
 
 /**
  * Kinds of disagreement. `stack-limit` is a resource difference, not a wrong answer: the
- * device's stack is a few KiB where V8's is about a megabyte.
+ * device's stack is a few KiB where V8's is about a megabyte. `nan-bits` is allowed by
+ * Wasm: a NaN's sign and payload stored to memory or reinterpreted differ between hosts.
  */
-export type MismatchKind = 'instantiation' | 'log' | 'result' | 'trap-vs-return' | 'trap-kind' | 'died' | 'stack-limit' | 'missing-call';
+export type MismatchKind = 'instantiation' | 'log' | 'result' | 'trap-vs-return' | 'trap-kind' | 'died' | 'stack-limit' | 'missing-call'
+  /** Set by fuzz-module.ts: the disagreement goes away once NaNs are removed (permitted). */
+  | 'nan-bits';
 
 export interface Mismatch {
   readonly kind: MismatchKind;

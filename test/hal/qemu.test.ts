@@ -18,7 +18,7 @@ import { run } from '../../src/driver/run.js';
 import { linkWithRuntime, loadFirmwareRuntime } from '../../src/driver/link-firmware.js';
 import { readObject } from '../../src/elf/read-object.js';
 
-const BOARDS = ['lm3s6965', 'mps2-an385'] as const;
+const BOARDS = ['lm3s6965', 'mps2-an385', 'mps2-an386'] as const;
 const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-hal-qemu-'));
 
@@ -27,11 +27,13 @@ const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-hal-qemu-'));
 const UARTS: Record<(typeof BOARDS)[number], { data: number; status: number; full: number }> = {
   'lm3s6965': { data: 0x4000c000, status: 0x4000c018, full: 0x20 },
   'mps2-an385': { data: 0x40004000, status: 0x40004004, full: 0x1 },
+  'mps2-an386': { data: 0x40004000, status: 0x40004004, full: 0x1 },
 };
 /** An IRQ line nothing else uses, by the board's name for it, and its number. */
 const SPARE_IRQ: Record<(typeof BOARDS)[number], { name: string; n: number }> = {
   'lm3s6965': { name: 'UART1', n: 6 },
   'mps2-an385': { name: 'UART1RX', n: 2 },
+  'mps2-an386': { name: 'UART1TX', n: 3 },
 };
 
 /** A module printing through the HAL alone: $putc polls the UART's status register and

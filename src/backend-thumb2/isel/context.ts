@@ -6,7 +6,7 @@ import { InternalError } from '../../diagnostics/errors.js';
 import type { Inst, IrFunction } from '../../ir/function.js';
 import type { IrModule } from '../../ir/module.js';
 import { TRAP_KINDS, type BlockId, type TrapKind, type Type, type Value } from '../../ir/types.js';
-import { VREG_BASE, type Cond, type Label, type MInst, type Operand2, type Reg } from '../mir.js';
+import { R9, VREG_BASE, type Cond, type Label, type MInst, type Operand2, type Reg } from '../mir.js';
 import { tryThumbExpandImm } from '../operands.js';
 import { vinst, type VBlock, type VInst } from '../vcode.js';
 import { materializeConstant } from './constants.js';
@@ -34,9 +34,18 @@ export class SelectionContext {
   resultPointer: Reg | undefined;
   /** The block that receives the parameters and falls into the IR entry block. */
   readonly setupLabel: Label;
+  /**
+   * One register holds the memory bound ([r9, #-4]) for the whole function when it has
+   * checked accesses: loaded in the setup block and again after every call that may grow
+   * memory (memory.grow, and any Wasm or imported function). The allocator keeps it in a
+   * register across loops or, under pressure, spills it, which costs no more than the
+   * load it replaces.
+   */
+  private readonly boundReg: Reg | undefined;
 
   constructor(readonly func: IrFunction, readonly mod: IrModule, readonly target: TargetFeatures = SOFT_FLOAT_TARGET) {
     this.useCounts = countUses(func);
+    this.boundReg = target.maskBits === undefined && hasCheckedAccess(func) ? this.newVreg() : undefined;
     this.setupLabel = this.createBlock(func.blocks[0]?.srcOffset ?? 0);
     for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset, b.ordinal ?? 0));
     this.findFusedCompares();
@@ -193,6 +202,17 @@ export class SelectionContext {
     this.emit({ op: 'copy', rd, rm });
   }
 
+  /** The register holding the memory bound (only when the function has checked accesses). */
+  memoryBound(): Reg {
+    if (this.boundReg === undefined) throw new InternalError(STAGE, `no memory bound register in ${this.func.name}`);
+    return this.boundReg;
+  }
+
+  /** (Re)load the memory bound: at entry, and after anything that may have grown memory. */
+  reloadMemoryBound(): void {
+    if (this.boundReg !== undefined) this.emit({ op: 'ldr', rt: this.boundReg, addr: { kind: 'imm', rn: R9, offset: -4 } });
+  }
+
   // ------------------------------------------------------------------ analysis helpers
 
   private findFusedCompares(): void {
@@ -217,6 +237,11 @@ export class SelectionContext {
 /** Core registers (32-bit words) a value of `type` takes. */
 export function wordsOfType(type: Type): 1 | 2 {
   return type === 'i64' || type === 'f64' ? 2 : 1;
+}
+
+/** Whether some load or store of `f` checks its address against the bound. */
+function hasCheckedAccess(f: IrFunction): boolean {
+  return f.blocks.some((b) => b.insts.some((i) => (i.op === 'load' || i.op === 'store') && i.mem?.inBounds !== true));
 }
 
 function countUses(f: IrFunction): number[] {

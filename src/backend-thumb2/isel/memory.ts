@@ -1,46 +1,75 @@
 // Linear memory (bounds-checked loads and stores, memory.size) and globals.
 //
 // Bounds check (docs/abi.md): with k = offset + width, t = addr + k must not carry and must
-// be <= the bound at [r9, #-4]; the access is then at [r9 + t, #-width].
+// be <= the bound at [r9, #-4]; the access is then at [r9, addr] (no offset) or
+// [r9 + addr, #offset]. With --bounds=mask (target.maskBits) there is no check: the
+// address wraps modulo the power-of-two physical size instead.
 
 import type { Inst } from '../../ir/function.js';
 import type { Opcode } from '../../ir/opcodes.js';
-import { R9, type LoadOp, type Reg, type StoreOp } from '../mir.js';
+import { InternalError } from '../../diagnostics/errors.js';
+import { R9, type Address, type LoadOp, type Reg, type StoreOp } from '../mir.js';
 import { tryThumbExpandImm } from '../operands.js';
 import { globalSymbol } from '../symbols.js';
 import type { Rule, SelectionContext } from './context.js';
 
 const MAX_U32 = 0xffffffff;
+/** The largest offset of `ldr rt, [rn, #imm12]`. */
+const MAX_IMM_OFFSET = 4095;
 
-/** The checked end address: returns the register holding r9 + addr + k (the access is at #-width). */
-function checkedEnd(ctx: SelectionContext, inst: Inst, addr: Reg): Reg {
+/**
+ * Bounds-check `addr` for `inst` (trap on failure) and return where its first byte is.
+ * `words` 2 asks for an immediate form, so that the caller can reach the second word at +4.
+ */
+function accessAddress(ctx: SelectionContext, inst: Inst, addr: Reg, words: 1 | 2): Address {
+  if (ctx.target.maskBits !== undefined) return maskedAddress(ctx, inst, addr, ctx.target.maskBits, words);
   const mem = inst.mem!;
   const k = mem.offset + mem.bytes;
-  const end = ctx.newVreg();
   if (k > MAX_U32) {
     // Always out of bounds: the access below is never reached.
     ctx.emit({ op: 'b', target: ctx.trapLabel('out of bounds memory access', inst.srcOffset) });
-    ctx.emit({ op: 'mov', rd: end, src: { kind: 'reg', rm: R9 }, s: 'any' });
-    return end;
+    return { kind: 'imm', rn: R9, offset: 0 };
   }
+  // A dominating access of the same address already checked an end >= this one (IR pass
+  // bounds-check-elim): no carry, no compare.
+  if (mem.inBounds !== true) checkEnd(ctx, inst, addr, k);
+  return addressAt(ctx, addr, mem.offset, words);
+}
+
+/** t = addr + k must not carry and must be <= the bound (SelectionContext.memoryBound). */
+function checkEnd(ctx: SelectionContext, inst: Inst, addr: Reg, k: number): void {
+  const end = ctx.newVreg();
   const src = tryThumbExpandImm(k) !== undefined ? { kind: 'imm', value: k } as const : { kind: 'reg', rm: ctx.materialize(k) } as const;
-  if (mem.inBounds === true) {
-    // A dominating access of the same address already checked an end >= this one (IR pass
-    // bounds-check-elim): no carry, no compare.
-    ctx.emit({ op: 'add', rd: end, rn: addr, src, s: 'any' });
-    const checked = ctx.newVreg();
-    ctx.emit({ op: 'add', rd: checked, rn: end, src: { kind: 'reg', rm: R9 }, s: 'any' });
-    return checked;
-  }
   ctx.emit({ op: 'add', rd: end, rn: addr, src, s: 'set' });
   ctx.trapIf('cs', 'out of bounds memory access', inst);
-  const bound = ctx.newVreg();
-  ctx.emit({ op: 'ldr', rt: bound, addr: { kind: 'imm', rn: R9, offset: -4 } });
-  ctx.emit({ op: 'cmp', rn: end, src: { kind: 'reg', rm: bound } });
+  ctx.emit({ op: 'cmp', rn: end, src: { kind: 'reg', rm: ctx.memoryBound() } });
   ctx.trapIf('hi', 'out of bounds memory access', inst);
-  const address = ctx.newVreg();
-  ctx.emit({ op: 'add', rd: address, rn: end, src: { kind: 'reg', rm: R9 }, s: 'any' });
-  return address;
+}
+
+/** r9 + addr + offset (offset <= 2^32 - 9, the check passed) as an address operand:
+ *  [r9, addr] when there is no offset, else [r9 + addr, #offset] (offset in a register
+ *  when it is beyond the 12-bit immediate). */
+function addressAt(ctx: SelectionContext, addr: Reg, offset: number, words: 1 | 2): Address {
+  if (offset === 0 && words === 1) return { kind: 'reg', rn: R9, rm: addr, shift: 0 };
+  const base = ctx.newVreg();
+  ctx.emit({ op: 'add', rd: base, rn: addr, src: { kind: 'reg', rm: R9 }, s: 'any' });
+  if (offset + 4 * (words - 1) <= MAX_IMM_OFFSET) return { kind: 'imm', rn: base, offset };
+  const far = ctx.newVreg();
+  ctx.emit({ op: 'add', rd: far, rn: base, src: ctx.immOperand(offset | 0), s: 'any' });
+  return { kind: 'imm', rn: far, offset: 0 };
+}
+
+/** --bounds=mask: (addr + offset) mod 2^bits, by ubfx; no check, no trap. */
+function maskedAddress(ctx: SelectionContext, inst: Inst, addr: Reg, bits: number, words: 1 | 2): Address {
+  const offset = inst.mem!.offset;
+  let effective = addr;
+  if (offset !== 0) {
+    effective = ctx.newVreg();
+    ctx.emit({ op: 'add', rd: effective, rn: addr, src: ctx.immOperand(offset | 0), s: 'any' });
+  }
+  const wrapped = ctx.newVreg();
+  ctx.emit({ op: 'ubfx', rd: wrapped, rn: effective, lsb: 0, width: bits });
+  return addressAt(ctx, wrapped, 0, words);
 }
 
 function narrowLoad(bytes: number, signed: boolean): LoadOp {
@@ -51,35 +80,40 @@ function narrowLoad(bytes: number, signed: boolean): LoadOp {
 
 const STORE_OPS: Record<number, StoreOp> = { 1: 'strb', 2: 'strh', 4: 'str', 8: 'str' };
 
-/** load -> bounds check; ldr[s][bh] d, [t, #-width] (i64: two words, or extend into hi). */
+/** The second word of an 8-byte access whose first word is at `first` (an immediate form). */
+function secondWord(first: Address): Address {
+  if (first.kind !== 'imm') throw new InternalError('thumb2 isel', '8-byte access without an immediate address');
+  return { ...first, offset: first.offset + 4 };
+}
+
+/** load -> bounds check; ldr[s][bh] d, <address> (i64: two words, or extend into hi). */
 const selectLoad: Rule = (ctx, inst) => {
   const { bytes, signed } = inst.mem!;
-  const base = checkedEnd(ctx, inst, ctx.useReg(inst.args[0]!));
+  const at = accessAddress(ctx, inst, ctx.useReg(inst.args[0]!), bytes === 8 ? 2 : 1);
   const out = ctx.defRegs(inst.results[0]!);
-  const at = (offset: number) => ({ kind: 'imm', rn: base, offset } as const);
   if (bytes === 8) {
-    ctx.emit({ op: 'ldr', rt: out[0]!, addr: at(-8) });
-    ctx.emit({ op: 'ldr', rt: out[1]!, addr: at(-4) });
+    ctx.emit({ op: 'ldr', rt: out[0]!, addr: at });
+    ctx.emit({ op: 'ldr', rt: out[1]!, addr: secondWord(at) });
     return;
   }
-  ctx.emit({ op: narrowLoad(bytes, signed), rt: out[0]!, addr: at(-bytes) });
+  ctx.emit({ op: narrowLoad(bytes, signed), rt: out[0]!, addr: at });
   if (out.length === 2) {
     if (signed) ctx.emit({ op: 'asr', rd: out[1]!, rm: out[0]!, src: { kind: 'imm', value: 31 }, s: 'any' });
     else ctx.emit({ op: 'mov', rd: out[1]!, src: { kind: 'imm', value: 0 }, s: 'any' });
   }
 };
 
-/** store -> bounds check; str[bh] v, [t, #-width] (i64 8 bytes: two words). */
+/** store -> bounds check; str[bh] v, <address> (i64 8 bytes: two words). */
 const selectStore: Rule = (ctx, inst) => {
   const { bytes } = inst.mem!;
   const value = ctx.useRegs(inst.args[1]!);
-  const base = checkedEnd(ctx, inst, ctx.useReg(inst.args[0]!));
+  const at = accessAddress(ctx, inst, ctx.useReg(inst.args[0]!), bytes === 8 ? 2 : 1);
   if (bytes === 8) {
-    ctx.emit({ op: 'str', rt: value[0]!, addr: { kind: 'imm', rn: base, offset: -8 } });
-    ctx.emit({ op: 'str', rt: value[1]!, addr: { kind: 'imm', rn: base, offset: -4 } });
+    ctx.emit({ op: 'str', rt: value[0]!, addr: at });
+    ctx.emit({ op: 'str', rt: value[1]!, addr: secondWord(at) });
     return;
   }
-  ctx.emit({ op: STORE_OPS[bytes]!, rt: value[0]!, addr: { kind: 'imm', rn: base, offset: -bytes } });
+  ctx.emit({ op: STORE_OPS[bytes]!, rt: value[0]!, addr: at });
 };
 
 /** memory_size -> ldr d, [r9, #-8]. */

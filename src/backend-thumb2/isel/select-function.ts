@@ -49,11 +49,15 @@ const RULES: Record<Opcode, Rule> = {
   ...CONTROL_RULES,
 };
 
+/** What may change the memory bound: memory.grow itself, and calls (the callee may grow). */
+const MAY_GROW_MEMORY: ReadonlySet<Opcode> = new Set<Opcode>(['memory_grow', 'call', 'call_indirect']);
+
 /** IR function -> machine code on virtual registers, blocks in layout order. */
 export function selectFunction(f: IrFunction, mod: IrModule, target: TargetFeatures = SOFT_FLOAT_TARGET): VFunction {
   const ctx = new SelectionContext(f, mod, target);
   ctx.switchTo(ctx.setupLabel);
   selectParameters(ctx);
+  ctx.reloadMemoryBound();
   if (f.blocks.length === 0) throw new InternalError('thumb2 isel', `function ${f.name} has no blocks`);
   ctx.emit({ op: 'b', target: ctx.labelOf(f.blocks[0]!.id) });
   for (const block of f.blocks) {
@@ -62,6 +66,7 @@ export function selectFunction(f: IrFunction, mod: IrModule, target: TargetFeatu
       const unused = inst.results.length > 0 && inst.results.every((v) => ctx.useCounts[v] === 0);
       if (unused && opInfo(inst.op).pure === true) continue;
       RULES[inst.op](ctx, inst);
+      if (MAY_GROW_MEMORY.has(inst.op)) ctx.reloadMemoryBound();
     }
   }
   return {

@@ -7,24 +7,20 @@ import { CONTROL_RULES } from './control.js';
 import { DATA_PROCESSING_RULES } from './data-processing.js';
 import { LOAD_STORE_RULES } from './load-store.js';
 import type { Exec, Rule } from './rule.js';
+import { VFP_RULES } from './vfp.js';
 
 export type { Exec } from './rule.js';
 
 /** Every mnemonic of the encoding table has a rule here (test/sim checks it). */
-export const RULES: Readonly<Record<string, Rule>> = { ...DATA_PROCESSING_RULES, ...LOAD_STORE_RULES, ...CONTROL_RULES };
+export const RULES: Readonly<Record<string, Rule>> = { ...DATA_PROCESSING_RULES, ...LOAD_STORE_RULES, ...CONTROL_RULES, ...VFP_RULES };
 
 /** UNDEFINED: what an encoding no row matches executes (a UsageFault, UNDEFINSTR). */
 export const undefinedExec: Exec = () => {
   throw usageFault(CFSR.UNDEFINSTR);
 };
 
-/** An FPU instruction on a core without an (enabled) FPU: UsageFault, NOCP. */
-const noCoprocessorExec: Exec = () => {
-  throw usageFault(CFSR.NOCP);
-};
-
 export function compileInstruction(d: DecodedInst, address: number): Exec {
+  // FP instructions on a core without an FPU fault in their rules (vfp.ts: NOCP).
   const rule = RULES[d.encoding.mnemonic];
-  if (rule !== undefined) return rule(d, address);
-  return d.encoding.mnemonic.startsWith('v') ? noCoprocessorExec : undefinedExec;
+  return rule !== undefined ? rule(d, address) : undefinedExec;
 }
