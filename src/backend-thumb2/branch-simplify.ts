@@ -22,18 +22,36 @@ function fallsThrough(block: MBlock): boolean {
   return !(last.op === 'bx' || (last.op === 'pop' && last.regs.includes(PC)));
 }
 
-/** The block control really arrives at when it enters `label`: past empty blocks and lone `b`s. */
-function finalTarget(blocks: readonly MBlock[], label: Label): Label {
-  const seen = new Set<Label>();
-  let current = label;
-  while (!seen.has(current) && current < blocks.length) {
-    seen.add(current);
-    const insts = blocks[current]!.insts;
-    if (insts.length === 0) current++;
-    else if (insts.length === 1 && insts[0]!.op === 'b' && isUnconditional(insts[0]!)) current = insts[0]!.target;
-    else break;
-  }
-  return current < blocks.length ? current : label;
+/**
+ * The block control really arrives at when it enters a label: past empty blocks and lone
+ * `b`s. Every label on a walked path shares its end, so the answers are remembered: deep
+ * Wasm nesting leaves thousands of empty blocks in a row, and walking them again for each
+ * branch took quadratic time.
+ */
+function finalTargets(blocks: readonly MBlock[]): (label: Label) => Label {
+  const known = new Map<Label, Label>();
+  return (label) => {
+    const path: Label[] = [];
+    const onPath = new Set<Label>();
+    let current = label;
+    let end: Label | undefined;
+    while (end === undefined) {
+      const remembered = known.get(current);
+      if (remembered !== undefined) end = remembered;
+      else if (onPath.has(current) || current >= blocks.length) break;
+      else {
+        path.push(current);
+        onPath.add(current);
+        const insts = blocks[current]!.insts;
+        if (insts.length === 0) current++;
+        else if (insts.length === 1 && insts[0]!.op === 'b' && isUnconditional(insts[0]!)) current = insts[0]!.target;
+        else end = current;
+      }
+    }
+    // Running off the end keeps each label as it is; a cycle of lone branches ends where it closes.
+    for (const l of path) known.set(l, end ?? (current < blocks.length ? current : l));
+    return known.get(label) ?? label;
+  };
 }
 
 function nextNonEmpty(blocks: readonly MBlock[], after: Label): Label {
@@ -45,10 +63,11 @@ function nextNonEmpty(blocks: readonly MBlock[], after: Label): Label {
 /** Retarget every branch to its final target. Returns whether anything changed. */
 function threadBranches(blocks: MBlock[]): boolean {
   let changed = false;
+  const finalTarget = finalTargets(blocks);
   for (const block of blocks) {
     block.insts = block.insts.map((inst) => {
       if (inst.op !== 'b' && inst.op !== 'cbz' && inst.op !== 'cbnz') return inst;
-      const target = finalTarget(blocks, inst.target);
+      const target = finalTarget(inst.target);
       if (target === inst.target) return inst;
       changed = true;
       return { ...inst, target };

@@ -1,7 +1,10 @@
 // The `mcu-aot` command: parses arguments and calls the driver. No compiler logic here.
 
+import { BOUNDS_MODES, type BoundsMode } from '../driver/bounds-mode.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { InternalError, UserError } from '../diagnostics/errors.js';
+import { UserError } from '../diagnostics/errors.js';
+import { formatError, formatLogLine, style, useColour } from '../diagnostics/format.js';
+import { statusLine } from './progress.js';
 import { listBoards, loadBoard } from '../driver/board.js';
 import { build, EMIT_EXTENSIONS, type EmitKind } from '../driver/build.js';
 import { parseGrantFlag } from '../driver/peripherals.js';
@@ -23,7 +26,22 @@ import { basename } from 'node:path';
 const EXIT_USER_ERROR = 1;
 const EXIT_INTERNAL_ERROR = 70;
 
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
+/** stderr's style (colour on a terminal only) and its status line (long work's progress):
+ *  everything printed clears the status line first (src/cli/progress.ts). */
+const stderrStyle = style(useColour({ isTTY: process.stderr.isTTY, env: process.env }));
+const status = statusLine(process.stderr, process.env);
+const log = (line: string): void => {
+  status.clear();
+  process.stderr.write(`${formatLogLine(line, stderrStyle)}\n`);
+};
+const out = (text: string): void => {
+  status.clear();
+  process.stdout.write(text);
+};
+const err = (text: string): void => {
+  status.clear();
+  process.stderr.write(text);
+};
 
 function parseSize(text: string): number {
   const bytes = parseSizeText(text);
@@ -57,6 +75,11 @@ function grant(value: string, previous: PeripheralGrant[] = []): PeripheralGrant
   return [...previous, parsed];
 }
 
+function parseBounds(value: string): BoundsMode {
+  if (!(BOUNDS_MODES as readonly string[]).includes(value)) throw new InvalidArgumentError(`'${value}' is not trap or mask`);
+  return value as BoundsMode;
+}
+
 /** Options shared by every command that compiles. */
 function compileOptions(cmd: Command): Command {
   return cmd
@@ -66,6 +89,7 @@ function compileOptions(cmd: Command): Command {
     .option('-O, --opt-level <level>', 'optimisation level 0, 1, 2, 3 or s (-O2, -Os): the IR pipeline (default 2), and C and AssemblyScript compilers', parseOpt)
     .option('--profile <file>', 'profile for a profile-guided build (recorded; not used yet)')
     .option('--strict-memory', 'fail instead of fitting a declared memory larger than the board can give')
+    .option('--bounds <mode>', 'out-of-bounds memory accesses: trap (default, exact Wasm) or mask (wrap inside a power-of-two memory, no checks)', parseBounds)
     .option('--grant <name=base:size[:access]>', 'grant the HAL a peripheral range, e.g. timer0=0x40030000:0x1000 (repeatable; adds to the board\'s and the project\'s)', grant)
     .option('--disable <passes>', 'IR passes to skip (comma-separated)', list)
     .option('--dump-after <passes>', 'print the IR after these passes (comma-separated) to stderr', list);
@@ -78,6 +102,7 @@ interface CompileFlags {
   optLevel?: OptLevel;
   profile?: string;
   strictMemory?: boolean;
+  bounds?: BoundsMode;
   grant?: PeripheralGrant[];
   disable?: string[];
   dumpAfter?: string[];
@@ -85,7 +110,7 @@ interface CompileFlags {
 
 /** Flags over the project config of the current folder (mcu-aot.toml), flags winning. */
 function commonBuildOptions(input: string | undefined, flags: CompileFlags & { output?: string }, outputExtension: string) {
-  const { memory, stackSize, optLevel, profile, output, ...settings } = resolveProjectSettings(
+  const { memory, stackSize, optLevel, profile, output, bounds, ...settings } = resolveProjectSettings(
     { ...flags, ...(input !== undefined ? { input } : {}) },
     findProjectConfig(process.cwd()),
     outputExtension,
@@ -94,12 +119,14 @@ function commonBuildOptions(input: string | undefined, flags: CompileFlags & { o
     input: settings.input,
     board: loadBoard(settings.board),
     log,
+    onProgress: status.update,
     ...(memory !== undefined ? { memory } : {}),
     ...(stackSize !== undefined ? { stackSize } : {}),
     ...(optLevel !== undefined ? { optLevel } : {}),
     ...(profile !== undefined ? { profile } : {}),
     ...(output !== undefined ? { output } : {}),
     ...(flags.strictMemory === true ? { strictMemory: true } : {}),
+    ...(bounds !== undefined ? { bounds } : {}),
     grants: [...(settings.config?.peripherals ?? []), ...(flags.grant ?? [])],
     interrupts: settings.config?.interrupts ?? [],
     disablePasses: flags.disable ?? [],
@@ -110,7 +137,8 @@ function commonBuildOptions(input: string | undefined, flags: CompileFlags & { o
 const program = new Command('mcu-aot')
   .description('Compile WebAssembly ahead of time to ARM Cortex-M firmware')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(formatLogLine(text, stderrStyle)) });
 
 compileOptions(
   program
@@ -135,7 +163,7 @@ compileOptions(
   const code = await run({
     ...commonBuildOptions(input, flags, '.elf'), // run builds into a temporary folder: any output path is ignored
     timeoutMs: flags.timeout * 1000,
-    onOutput: (chunk) => void process.stdout.write(chunk),
+    onOutput: out,
     uartInput: process.stdin, // what the user types (or pipes in) reaches the console UART
   });
   process.exitCode = code;
@@ -161,7 +189,7 @@ compileOptions(
     dryRun: flags.dryRun === true,
     verify: flags.verify,
     timeoutMs: flags.timeout * 1000,
-    print: (line) => void process.stdout.write(`${line}\n`),
+    print: (line) => out(`${line}\n`),
   });
 });
 
@@ -178,11 +206,11 @@ compileOptions(
     ...options,
     timeoutMs: flags.timeout * 1000,
     onResult: (result) => {
-      console.log(formatTestResult(result));
-      for (const line of result.status === 'pass' ? [] : result.output) console.log(`        | ${line}`);
+      out(`${formatTestResult(result)}\n`);
+      for (const line of result.status === 'pass' ? [] : result.output) out(`        | ${line}\n`);
     },
   });
-  console.log(formatTestSummary(report));
+  out(`${formatTestSummary(report)}\n`);
   if (flags.junit !== undefined) writeFileSync(flags.junit, junitXml(report, basename(options.input)));
   process.exitCode = report.failed > 0 ? 1 : 0;
 });
@@ -246,8 +274,8 @@ compileOptions(
   const { result, limit } = await sim({
     ...commonBuildOptions(input, flags, '.elf'), // a .wasm/.wat builds into a temporary folder
     ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
-    onOutput: (chunk) => void process.stdout.write(chunk),
-    onSemihosting: (chunk) => void process.stderr.write(chunk),
+    onOutput: out,
+    onSemihosting: err,
   });
   if (flags.stats === true) log(formatSimStats(result));
   try {
@@ -272,8 +300,8 @@ compileOptions(
     ...commonBuildOptions(input, flags, '.profile'),
     ...(flags.report !== undefined ? { report: flags.report } : {}),
     ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
-    onOutput: (chunk) => void process.stdout.write(chunk),
-    onSemihosting: (chunk) => void process.stderr.write(chunk),
+    onOutput: out,
+    onSemihosting: err,
   });
   log(formatProfileSummary(run));
   process.exitCode = run.profile.run.exitCode ?? 0;
@@ -291,21 +319,10 @@ program
 
 const kib = (n: number): string => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
 
+/** Print a failure (src/diagnostics/format.ts) and give the exit code it means. */
 function report(e: unknown): number {
-  if (e instanceof UserError) {
-    log(`error[${e.code}]: ${e.message}`);
-    if (e.hint !== undefined) log(`  hint: ${e.hint}`);
-    return EXIT_USER_ERROR;
-  }
-  const debug = process.env['MCU_AOT_DEBUG'] === '1';
-  if (e instanceof InternalError) {
-    log(`error: ${e.message}`);
-    if (debug && e.dump !== undefined) log(e.dump);
-  } else {
-    log(`error: internal error: ${(e as Error)?.message ?? String(e)}`);
-  }
-  if (debug) log((e as Error)?.stack ?? '');
-  return EXIT_INTERNAL_ERROR;
+  for (const line of formatError(e, stderrStyle, process.env['MCU_AOT_DEBUG'] === '1')) err(`${line}\n`);
+  return e instanceof UserError ? EXIT_USER_ERROR : EXIT_INTERNAL_ERROR;
 }
 
 program.exitOverride();
@@ -320,5 +337,7 @@ try {
   } else {
     process.exitCode = report(e);
   }
+} finally {
+  status.clear();
 }
 

@@ -26,6 +26,9 @@ import { interruptVeneerSpecs } from './interrupts.js';
 import { grantedRanges } from './peripherals.js';
 import type { InterruptBinding, PeripheralGrant } from './project.js';
 import { linkWithRuntime, loadFirmwareRuntime } from './link-firmware.js';
+import { maskBitsFor, physicalMemoryFor, type BoundsMode } from './bounds-mode.js';
+
+const withMask = (maskBits: number | undefined): { maskBits?: number } => (maskBits === undefined ? {} : { maskBits });
 
 export type EmitKind = 'obj' | 'elf' | 'bin' | 'hex';
 
@@ -39,6 +42,8 @@ export interface BuildOptions {
   readonly memory?: number;
   /** Refuse to fit a declared memory larger than the board can give (--strict-memory). */
   readonly strictMemory?: boolean;
+  /** Out-of-bounds policy (--bounds, bounds-mode.ts): 'trap' (default, exact) or 'mask'. */
+  readonly bounds?: BoundsMode;
   readonly disablePasses?: readonly string[];
   readonly dumpAfter?: readonly string[];
   /** Run the IR verifier after every pass. */
@@ -78,7 +83,7 @@ export async function compileToObject(opts: BuildOptions): Promise<{ object: Obj
 }
 
 /** The options of the in-memory compile, from Wasm bytes to an object. */
-export type CompileBytesOptions = Pick<BuildOptions, 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'onProgress' | 'profileMap' | 'profile' | 'pgoReport'>;
+export type CompileBytesOptions = Pick<BuildOptions, 'bounds' | 'memory' | 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'onProgress' | 'profileMap' | 'profile' | 'pgoReport'>;
 
 /** Compile Wasm bytes already in memory (the fuzzer feeds mutated modules here). */
 export function compileBytesToObject(bytes: Uint8Array, file: string | undefined, opts: CompileBytesOptions): { object: ObjectFile; ir: IrModule } {
@@ -103,7 +108,7 @@ export function compileBytesToObject(bytes: Uint8Array, file: string | undefined
     if (opts.pgoReport === true) report.forEach((line) => opts.log(line));
     else writeFileAtomic(opts.pgoReport, `${report.join('\n')}\n`);
   }
-  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu }, onFunction: (done, total, name) => opts.onProgress?.({ stage: 'compiling', done, total, item: name }), profileMap: opts.profileMap === true }), ir };
+  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu, ...withMask(maskBitsFor(opts, ir.memory)) }, onFunction: (done, total, name) => opts.onProgress?.({ stage: 'compiling', done, total, item: name }), profileMap: opts.profileMap === true }), ir };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -142,7 +147,7 @@ async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions
   const map = object.sections.find((s) => s.name === PROFILE_MAP_SECTION);
   const code = map === undefined ? object : { ...object, sections: object.sections.filter((s) => s !== map) };
   const result = linkWithRuntime(await loadFirmwareRuntime(opts.board), [code, ...veneers],
-    { memory: ir.memory, physicalMemory: opts.memory, stackSize: opts.stackSize, ...(map !== undefined ? { infoSections: [{ name: map.name, bytes: map.bytes }] } : {}) });
+    { memory: ir.memory, physicalMemory: physicalMemoryFor(opts, ir.memory), stackSize: opts.stackSize, ...(map !== undefined ? { infoSections: [{ name: map.name, bytes: map.bytes }] } : {}) });
   const mem = result.linearMemory;
   if (mem !== undefined && mem.fitted) {
     const note = `linear memory fitted: declared ${kib(mem.declaredBytes)}, physical ${kib(mem.physicalBytes)} on ${opts.board.name}`;

@@ -9,6 +9,7 @@
 //   stack_size = "4K"              # machine stack, overrides the board's
 //   opt_level = "s"                # -O0 ... -O3, -Os: the C/AssemblyScript compilers use it
 //   profile = "app.profile"        # profile-guided build (recorded, not used yet)
+//   bounds = "mask"                # out-of-bounds accesses: "trap" (default) or "mask" (bounds-mode.ts)
 //
 //   [peripherals]                  # ranges the HAL's mcu.read32/write32... may touch,
 //   uart1 = { base = 0x4000D000, size = 0x1000, access = "rw" }   # beyond the board's
@@ -18,6 +19,7 @@
 //
 // docs/hal.md describes both. Every error names the file, the key and its line.
 
+import { BOUNDS_MODES, type BoundsMode } from './bounds-mode.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
@@ -58,11 +60,12 @@ export interface ProjectConfig {
   readonly memory?: number;
   readonly stackSize?: number;
   readonly optLevel?: OptLevel;
+  readonly bounds?: BoundsMode;
   readonly peripherals: readonly PeripheralGrant[];
   readonly interrupts: readonly InterruptBinding[];
 }
 
-const TOP_LEVEL_KEYS = ['board', 'input', 'output_dir', 'memory', 'stack_size', 'opt_level', 'profile', 'peripherals', 'interrupts'];
+const TOP_LEVEL_KEYS = ['board', 'input', 'output_dir', 'memory', 'stack_size', 'opt_level', 'profile', 'bounds', 'peripherals', 'interrupts'];
 const PERIPHERAL_KEYS = ['base', 'size', 'access'];
 const ADDRESS_SPACE = 2 ** 32;
 
@@ -135,6 +138,8 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const optText = string('opt_level');
   const optLevel = optText === undefined ? undefined : parseOptLevel(optText);
   if (optText !== undefined && optLevel === undefined) throw fail(['opt_level'], `expected one of -O0, -O1, -O2, -O3, -Os, got ${describe(optText)}`);
+  const bounds = string('bounds');
+  if (bounds !== undefined && !(BOUNDS_MODES as readonly string[]).includes(bounds)) throw fail(['bounds'], `expected "trap" or "mask", got ${describe(bounds)}`);
   const board = string('board');
   const input = path('input');
   const outputDir = path('output_dir');
@@ -150,6 +155,7 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     ...(memory !== undefined ? { memory } : {}),
     ...(stackSize !== undefined ? { stackSize } : {}),
     ...(optLevel !== undefined ? { optLevel } : {}),
+    ...(bounds !== undefined ? { bounds: bounds as BoundsMode } : {}),
     peripherals: peripheralGrants(doc['peripherals'], fail, at),
     interrupts: interruptBindings(doc['interrupts'], fail, at),
   };
@@ -225,6 +231,7 @@ export interface ProjectFlags {
   readonly stackSize?: number;
   readonly optLevel?: OptLevel;
   readonly profile?: string;
+  readonly bounds?: BoundsMode;
 }
 
 /** Flags merged over the config: the settings a build or run uses. */
@@ -237,6 +244,7 @@ export interface ProjectSettings {
   readonly stackSize?: number;
   readonly optLevel?: OptLevel;
   readonly profile?: string;
+  readonly bounds?: BoundsMode;
   readonly config?: ProjectConfig;
 }
 
@@ -248,7 +256,7 @@ export function resolveProjectSettings(flags: ProjectFlags, config: ProjectConfi
   const board = flags.board ?? config?.board;
   if (board === undefined) throw userError('usage', `no board given${where}`, {}, `pass --board <name> or set 'board' in ${PROJECT_FILE}; \`mcu-aot boards\` lists them`);
   const output = flags.output ?? (config?.outputDir !== undefined ? join(config.outputDir, basename(input, extname(input)) + outputExtension) : undefined);
-  const pick = <K extends 'memory' | 'stackSize' | 'optLevel' | 'profile'>(key: K): Partial<Record<K, NonNullable<ProjectFlags[K]>>> => {
+  const pick = <K extends 'memory' | 'stackSize' | 'optLevel' | 'profile' | 'bounds'>(key: K): Partial<Record<K, NonNullable<ProjectFlags[K]>>> => {
     const v = flags[key] ?? config?.[key];
     return (v !== undefined ? { [key]: v } : {}) as Partial<Record<K, NonNullable<ProjectFlags[K]>>>;
   };
@@ -260,6 +268,7 @@ export function resolveProjectSettings(flags: ProjectFlags, config: ProjectConfi
     ...pick('stackSize'),
     ...pick('optLevel'),
     ...pick('profile'),
+    ...pick('bounds'),
     ...(config !== undefined ? { config } : {}),
   };
 }

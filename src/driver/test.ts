@@ -113,6 +113,7 @@ async function bootFrom(runtime: FirmwareRuntime, patched: ObjectFile, ir: IrMod
       if (line.trim() !== '') output.push(line);
     } else if (event.kind === 'start') {
       current = event.index;
+      opts.onProgress?.({ stage: 'testing', done: event.index, total: tests.length, item: tests[event.index]!.name });
       startedAt = Date.now();
       clearTimeout(timer);
       timer = setTimeout(() => deadline.abort(), opts.timeoutMs);

@@ -108,9 +108,8 @@ export class Fpu {
 
   // ---------------------------------------------------------------- rounding
 
-  /** FPRound: the nearly exact result `x` to single precision by RMode and FZ, with the flags. */
-  private round(x: number, above: Above): number {
-    const mode = this.mode;
+  /** FPRound: the nearly exact result `x` to single precision by `mode` and FZ, with the flags. */
+  private round(x: number, above: Above, mode: RoundingMode = this.mode): number {
     const tiny = x !== 0 && Math.abs(x) < MIN_NORMAL;
     if (tiny && (this.fpscr & FPSCR.FZ) !== 0) {
       this.fpscr |= FPSCR.UFC;
@@ -125,7 +124,9 @@ export class Fpu {
     if (above(r) !== 0) {
       this.fpscr |= FPSCR.IXC;
       if (tiny) this.fpscr |= FPSCR.UFC;
-      const overflow = mode === RoundingMode.nearest ? !Number.isFinite(r) : Math.abs(x) > MAX_SINGLE;
+      // Overflow: rounded with an unbounded exponent, the result would exceed the largest
+      // single, i.e. it is infinite, or it stopped at the largest while |exact| >= 2^128.
+      const overflow = !Number.isFinite(r) || (Math.abs(r) === MAX_SINGLE && sign(x) * above(sign(x) * 2 ** 128) <= 0);
       if (overflow) this.fpscr |= FPSCR.OFC;
     }
     return this.bitsOf(r);
@@ -270,10 +271,14 @@ export class Fpu {
     return result | 0;
   }
 
-  /** FixedToFP: an integer (already extended to a JavaScript number) over 2^fractionBits. */
-  fromInteger(n: number, fractionBits = 0): number {
+  /**
+   * FixedToFP: an integer (already extended to a JavaScript number) over 2^fractionBits,
+   * rounded by RMode (VCVT from an integer) or to nearest (`fixedPoint`: the fixed-point
+   * VCVT ignores RMode, as the ARM pseudocode's round_to_nearest argument and QEMU do).
+   */
+  fromInteger(n: number, fractionBits = 0, fixedPoint = false): number {
     const x = n / 2 ** fractionBits; // exact
-    return x === 0 ? 0 : this.round(x, (r) => sign(r - x));
+    return x === 0 ? 0 : this.round(x, (r) => sign(r - x), fixedPoint ? RoundingMode.nearest : this.mode);
   }
 }
 

@@ -54,7 +54,7 @@ export function saveFinding(findingsDir: string, report: ModuleReport, moduleDir
 
 /** The first executor that disagrees, which the reduction keeps disagreeing. */
 export function reductionTarget(report: ModuleReport): ExecutorName | undefined {
-  return report.results.find((r) => r.mismatch !== undefined)?.executor;
+  return report.results.find((r) => r.mismatch !== undefined && r.mismatch.kind !== 'nan-bits')?.executor;
 }
 
 /**

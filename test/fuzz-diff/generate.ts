@@ -59,19 +59,33 @@ export function seededBytes(seed: number): Uint8Array {
   return bytes;
 }
 
+/** FUZZ_FEATURES without reference types (see generateModule). */
+const WITHOUT_REFERENCE_TYPES = [...FUZZ_FEATURES.filter((f) => f !== '--enable-reference-types'), '--disable-reference-types'];
+
 export interface GeneratedModule {
   readonly seed: number;
   readonly wasmPath: string;
   readonly wasm: Uint8Array<ArrayBuffer>;
+  /** Whether the module may use reference types (generateModule says when it may not). */
+  readonly referenceTypes: boolean;
 }
 
-/** The module of `seed`, written to `dir/module.wasm`. */
+/**
+ * The module of `seed`, written to `dir/module.wasm`. Binaryen 108's -ttf with reference
+ * types often writes an invalid module (an `anyref` global initialised with a funcref,
+ * which V8 and wabt reject too); the same bytes are then translated without reference
+ * types, so every seed still gives a valid module.
+ */
 export async function generateModule(seed: number, dir: string): Promise<GeneratedModule> {
   const input = join(dir, 'random.bin');
   const wasmPath = join(dir, 'module.wasm');
   writeFileSync(input, seededBytes(seed));
-  await run(binaryenTool('wasm-opt'), [input, '-ttf', ...FUZZ_FEATURES, '-o', wasmPath]);
-  return { seed, wasmPath, wasm: new Uint8Array(readFileSync(wasmPath)) };
+  for (const features of [FUZZ_FEATURES, WITHOUT_REFERENCE_TYPES]) {
+    await run(binaryenTool('wasm-opt'), [input, '-ttf', ...features, '-o', wasmPath]);
+    const wasm = new Uint8Array(readFileSync(wasmPath));
+    if (WebAssembly.validate(wasm)) return { seed, wasmPath, wasm, referenceTypes: features === FUZZ_FEATURES };
+  }
+  throw new Error(`seed ${seed}: binaryen's -ttf wrote an invalid module even without reference types`);
 }
 
 /**

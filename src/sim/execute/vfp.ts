@@ -5,14 +5,15 @@
 //
 // Every instruction first does ExecuteFPCheck (B1.5.7): without the FPU (a Cortex-M3) or
 // without CPACR access to CP10 for the current privilege it is a UsageFault, NOCP; with
-// FPCCR.ASPEN set, the first FP instruction of a context sets CONTROL.FPCA and takes
-// FPSCR's modes from FPDSCR (so a handler starts with the default modes).
+// FPCCR.ASPEN set, the first FP instruction of a context sets CONTROL.FPCA and loads FPSCR
+// from FPDSCR (so a handler starts with the default modes; as QEMU does, the whole FPSCR:
+// flags and NZCV start clear).
 
 import type { DecodedInst } from '../../backend-thumb2/decoder.js';
 import { S_REG_BASE } from '../../backend-thumb2/mir.js';
 import type { Cpu } from '../cpu.js';
 import { CFSR, usageFault } from '../fault.js';
-import { expandFloatImmediate, FPCCR_ASPEN, FPDSCR_WRITABLE, FPSCR, type Fpu } from '../fpu.js';
+import { expandFloatImmediate, FPCCR_ASPEN, FPSCR, type Fpu } from '../fpu.js';
 import type { Rule } from './rule.js';
 
 const SIGN = 0x80000000 | 0;
@@ -27,7 +28,7 @@ function fpuOf(cpu: Cpu): Fpu {
   if (access !== 3 && !(access === 1 && privileged)) throw usageFault(CFSR.NOCP);
   if (fpu.fpca === 0 && (fpu.fpccr & FPCCR_ASPEN) !== 0) {
     fpu.fpca = 1;
-    fpu.fpscr = (fpu.fpscr & ~FPDSCR_WRITABLE) | (fpu.fpdscr & FPDSCR_WRITABLE);
+    fpu.fpscr = fpu.fpdscr;
   }
   return fpu;
 }
@@ -103,7 +104,7 @@ function fixedPoint(toFixed: boolean, unsigned: boolean, size: 16 | 32): Rule {
         return;
       }
       const n = size === 16 ? (unsigned ? x & 0xffff : (x << 16) >> 16) : unsigned ? x >>> 0 : x;
-      fpu.s[rd] = fpu.fromInteger(n, fractionBits);
+      fpu.s[rd] = fpu.fromInteger(n, fractionBits, true);
     };
   };
 }

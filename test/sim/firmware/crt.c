@@ -7,10 +7,12 @@ extern unsigned long __stack_top[], __data_load[], __data_start[], __data_end[],
 int main(void);
 void Reset_Handler(void);
 void Fault_Handler(void);
+/* PendSV: a firmware may define its own (float.c does); by default a fault. */
+void PendSV_Handler(void) __attribute__((weak, alias("Fault_Handler")));
 
 __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
     (void (*)(void))__stack_top, Reset_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler,
-    0, 0, 0, 0, Fault_Handler, 0, 0, Fault_Handler, Fault_Handler,
+    0, 0, 0, 0, Fault_Handler, 0, 0, PendSV_Handler, Fault_Handler,
 };
 
 #define REG(offset) (*(volatile unsigned *)(CONSOLE_BASE + (offset)))
@@ -77,6 +79,11 @@ void Fault_Handler(void) {
 }
 
 void Reset_Handler(void) {
+#ifdef __ARM_FP
+  /* Full access to CP10/CP11 before any FP instruction (main may start with VPUSH). */
+  *(volatile unsigned *)0xE000ED88u |= 0xfu << 20;
+  __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
   unsigned long *src = __data_load;
   for (unsigned long *dst = __data_start; dst < __data_end;) *dst++ = *src++;
   for (unsigned long *dst = __bss_start; dst < __bss_end;) *dst++ = 0;

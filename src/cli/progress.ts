@@ -1,0 +1,58 @@
+// The status line: long work (a big module's functions, `mcu-aot test`'s tests) shows where
+// it is on ONE line of the terminal, rewritten in place (`\r`, erase line). It exists only
+// on a terminal: when stderr is a pipe or a file, or CI is set, it writes nothing at all, so
+// logs and tests see exactly what they saw before. Anything else printed goes through
+// `clear()` first, so no line is ever written over half a status.
+
+import { describeProgress, type ProgressEvent } from '../driver/progress.js';
+
+/** The part of a stream the status line needs (process.stderr has it all). */
+export interface StatusStream {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  write(text: string): unknown;
+}
+
+export interface StatusLine {
+  /** Show the event, replacing what the line showed. */
+  readonly update: (event: ProgressEvent) => void;
+  /** Erase the line (before other output, and when the work is done). */
+  readonly clear: () => void;
+}
+
+/** A line is redrawn at most this often: a module of thousands of small functions would
+ *  otherwise spend its time writing to the terminal. */
+const REDRAW_INTERVAL_MS = 50;
+const ERASE_LINE = '\r\x1b[2K';
+
+/** Whether a status line may be shown: a terminal, and not a CI job (CI=true, CI=1...). */
+export function statusLineWanted(stream: Pick<StatusStream, 'isTTY'>, env: Readonly<Record<string, string | undefined>>): boolean {
+  const ci = env['CI'];
+  const inCi = ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
+  return stream.isTTY === true && !inCi;
+}
+
+export function statusLine(stream: StatusStream, env: Readonly<Record<string, string | undefined>>, now: () => number = Date.now): StatusLine {
+  if (!statusLineWanted(stream, env)) return { update: () => {}, clear: () => {} };
+  let shown = false;
+  let drawnAt = -Infinity;
+  let lastStage = '';
+  return {
+    update: (event) => {
+      const t = now();
+      // A new stage always shows at once; steps within one are throttled.
+      if (event.stage === lastStage && t - drawnAt < REDRAW_INTERVAL_MS) return;
+      lastStage = event.stage;
+      drawnAt = t;
+      const width = Math.max(10, (stream.columns ?? 80) - 1); // never wrap: \r only returns within one row
+      const text = describeProgress(event);
+      stream.write(`${ERASE_LINE}${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+      shown = true;
+    },
+    clear: () => {
+      if (!shown) return;
+      stream.write(ERASE_LINE);
+      shown = false;
+    },
+  };
+}
