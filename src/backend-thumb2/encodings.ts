@@ -359,16 +359,17 @@ function vfpMultiple(): Row[] {
 /**
  * VCVT between f32 and fixed point, in place (T1, sf = 0): op 1 to fixed, U unsigned, sx
  * a 32-bit (1) or 16-bit (0) fixed-point value; `imm` is the number of fraction bits,
- * (16 or 32) - imm4:i.
+ * (16 or 32) - imm4:i. The mnemonic ends in '.fixed' to keep it apart from the integer
+ * VCVT of the same spelling ('vcvt.f32.s32'), which rounds differently.
  */
 function vfpFixedPoint(): Row[] {
   return (['0', '1'] as const).flatMap((op) => (['0', '1'] as const).flatMap((u) => (['0', '1'] as const).map((sx): Row => {
     const fixed = `${u === '1' ? 'u' : 's'}${sx === '1' ? '32' : '16'}`;
-    const mnemonic = op === '1' ? `vcvt.${fixed}.f32` : `vcvt.f32.${fixed}`;
+    const spelling = op === '1' ? `vcvt.${fixed}.f32` : `vcvt.f32.${fixed}`;
     return {
-      mnemonic, name: 'T1 fixed', layout: `11101110 1 D 11 1 ${op} 1 ${u} | Vd:4 101 0 ${sx} 1 i 0 imm4:4`,
+      mnemonic: `${spelling}.fixed`, name: 'T1 fixed', layout: `11101110 1 D 11 1 ${op} 1 ${u} | Vd:4 101 0 ${sx} 1 i 0 imm4:4`,
       operands: { rd: sreg('Vd:D'), imm: imm('imm4:i', -1, { bias: sx === '1' ? 32 : 16 }) }, flags: 'none', it: 'any',
-      syntax: vfpSyntax(mnemonic, '{rd}, {rd}, #{imm}'),
+      syntax: vfpSyntax(spelling, '{rd}, {rd}, #{imm}'),
     };
   })));
 }

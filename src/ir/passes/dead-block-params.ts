@@ -7,11 +7,14 @@
 // Why this matters for the backend: every block argument is a register copy on its edge,
 // and a dead parameter still takes a register (or a spill slot) across the whole loop.
 //
-// A liveness fixpoint over parameters: seeds are the values read by instruction operands;
-// a needed parameter makes the arguments passed to it needed. Keeps the CFG; removed
+// A liveness fixpoint over values: seeds are the operands of instructions that are not pure
+// (side effects, traps, control flow); a needed pure result makes its operands needed, a
+// needed parameter the arguments passed to it. So a cycle of pure adds through a loop
+// parameter that only feeds itself is found dead as a whole. Keeps the CFG; removed
 // parameters stay as stale value table entries.
 
-import type { IrFunction } from '../function.js';
+import type { Inst, IrFunction } from '../function.js';
+import { opInfo } from '../opcodes.js';
 import type { PassContext } from '../pass.js';
 import type { BlockId, Value } from '../types.js';
 
@@ -28,18 +31,29 @@ export function run(func: IrFunction, _ctx: PassContext): void {
   if (slotOf.size === 0) return;
 
   const argsPassedTo = argumentsByParam(func, slotOf);
+  const pureDefs = new Map<Value, Inst>();
+  for (const block of func.blocks) {
+    for (const inst of block.insts) if (opInfo(inst.op).pure === true) for (const r of inst.results) pureDefs.set(r, inst);
+  }
   const needed = new Set<Value>();
   const worklist: Value[] = [];
   const need = (v: Value): void => {
-    if (needed.has(v) || !slotOf.has(v)) return;
+    if (needed.has(v)) return;
     needed.add(v);
     worklist.push(v);
   };
-  for (const block of func.blocks) for (const inst of block.insts) inst.args.forEach(need);
-  while (worklist.length > 0) {
-    for (const arg of argsPassedTo.get(worklist.pop()!) ?? []) need(arg);
+  // Roots: operands of everything that is not a pure computation (stores, calls, branches'
+  // conditions, returns...). A needed pure result needs its operands; a needed parameter
+  // needs what every edge passes to it.
+  for (const block of func.blocks) {
+    for (const inst of block.insts) if (opInfo(inst.op).pure !== true) inst.args.forEach(need);
   }
-  if (needed.size === slotOf.size) return;
+  while (worklist.length > 0) {
+    const v = worklist.pop()!;
+    pureDefs.get(v)?.args.forEach(need);
+    argsPassedTo.get(v)?.forEach(need);
+  }
+  if ([...slotOf.keys()].every((p) => needed.has(p))) return;
   removeParams(func, (p) => !slotOf.has(p) || needed.has(p));
 }
 

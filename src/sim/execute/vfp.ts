@@ -236,7 +236,7 @@ export const VFP_RULES: Readonly<Record<string, Rule>> = {
   'vcvt.f32.u32': twoRegister((f, m) => f.fromInteger(m >>> 0)),
   ...Object.fromEntries(([true, false] as const).flatMap((toFixed) => ([true, false] as const).flatMap((unsigned) => ([16, 32] as const).map((size) => {
     const fixed = `${unsigned ? 'u' : 's'}${size}`;
-    return [toFixed ? `vcvt.${fixed}.f32` : `vcvt.f32.${fixed}`, fixedPoint(toFixed, unsigned, size)];
+    return [toFixed ? `vcvt.${fixed}.f32.fixed` : `vcvt.f32.${fixed}.fixed`, fixedPoint(toFixed, unsigned, size)];
   })))),
   'vcmp.f32': compare(false),
   'vcmpe.f32': compare(true),
