@@ -8,7 +8,7 @@ import { regName } from './registers.js';
 import type { DecodedInst } from './decoder.js';
 import { decodeThumb } from './decoder.js';
 import type { Cond } from './mir.js';
-import { CONDITIONS } from './operands.js';
+import { CONDITIONS, vfpExpandImm } from './operands.js';
 import { BOTH_SIZES, formatAddress, formatShift } from './printer.js';
 
 /** MRS/MSR SYSm values (ARMv7-M ARM B5.1.1). */
@@ -50,6 +50,7 @@ export function formatDecoded(inst: DecodedInst, address: number, itCond?: Cond)
       case 'barrier': return BARRIER_OPTIONS[ops.imm ?? -1] ?? `#${ops.imm}`;
       case 'iflags': return `${(ops.imm ?? 0) & 2 ? 'i' : ''}${(ops.imm ?? 0) & 1 ? 'f' : ''}`;
       // FPU doubleword registers and register lists (encodings.ts VFP_DECODE_ONLY_ROWS).
+      case 'fimm': return String(vfpExpandImm(ops.imm ?? 0));
       case 'dd': return `d${ops.rt ?? 0}`;
       case 'dm': return `d${ops.rm ?? 0}`;
       case 'sregs': return fpRegisterList('s', ops.rt ?? 0, ops.imm ?? 0);
@@ -59,9 +60,9 @@ export function formatDecoded(inst: DecodedInst, address: number, itCond?: Cond)
   });
 }
 
-/** `{s4, s5, s6}`: `count` FPU registers from `first`. */
+/** `{s4-s6}` (`{s4}` for one): `count` FPU registers from `first`, as objdump prints them. */
 function fpRegisterList(kind: 's' | 'd', first: number, count: number): string {
-  return `{${Array.from({ length: count }, (_, i) => `${kind}${first + i}`).join(', ')}}`;
+  return count === 1 ? `{${kind}${first}}` : `{${kind}${first}-${kind}${first + count - 1}}`;
 }
 
 export interface ListingLine {

@@ -315,17 +315,18 @@ const VFP_DECODE_ONLY_ROWS: readonly Row[] = [
   vfp3('vnmls.f32', '0 D 01', '0'), vfp3('vnmla.f32', '0 D 01', '1'), vfp3('vnmul.f32', '0 D 10', '1'),
   vfp3('vfma.f32', '1 D 10', '0'), vfp3('vfms.f32', '1 D 10', '1'),
   vfp3('vfnms.f32', '1 D 01', '0'), vfp3('vfnma.f32', '1 D 01', '1'),
-  // VMOV (immediate): imm4H:imm4L is VFPExpandImm's abcdefgh; objdump prints it raw too.
-  { mnemonic: 'vmov.f32', name: 'T2 imm', layout: '11101110 1 D 11 imm4H:4 | Vd:4 101 0 0000 imm4L:4', operands: { rd: sreg('Vd:D'), imm: imm('imm4H:imm4L') }, flags: 'none', it: 'any', syntax: 'vmov{c}.f32 {rd}, #{imm}' },
+  // VMOV (immediate): imm4H:imm4L is VFPExpandImm's abcdefgh ({fimm} prints its value).
+  { mnemonic: 'vmov.f32', name: 'T2 imm', layout: '11101110 1 D 11 imm4H:4 | Vd:4 101 0 0000 imm4L:4', operands: { rd: sreg('Vd:D'), imm: imm('imm4H:imm4L') }, flags: 'none', it: 'any', syntax: 'vmov{c}.f32 {rd}, #{fimm}' },
   // VMOV between two core registers and a doubleword register (op 1: to the core registers).
-  { mnemonic: 'vmov', name: 'T1 D to core', layout: '11101100 010 1 Rt2:4 | Rt:4 1011 00 M 1 Vm:4', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rm: imm('M:Vm') }, flags: 'none', it: 'any', syntax: 'vmov{c} {rt}, {rt2}, {dm}' },
-  { mnemonic: 'vmov', name: 'T1 core to D', layout: '11101100 010 0 Rt2:4 | Rt:4 1011 00 M 1 Vm:4', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rm: imm('M:Vm') }, flags: 'none', it: 'any', syntax: 'vmov{c} {dm}, {rt}, {rt2}' },
+  // FPv4-SP-D16 has D0-D15: a D or M bit of 1 (D16-D31) is UNDEFINED there.
+  { mnemonic: 'vmov', name: 'T1 D to core', layout: '11101100 010 1 Rt2:4 | Rt:4 1011 00 M 1 Vm:4', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rm: imm('M:Vm') }, forbid: [{ M: 1 }], flags: 'none', it: 'any', syntax: 'vmov{c} {rt}, {rt2}, {dm}' },
+  { mnemonic: 'vmov', name: 'T1 core to D', layout: '11101100 010 0 Rt2:4 | Rt:4 1011 00 M 1 Vm:4', operands: { rt: reg('Rt'), rt2: reg('Rt2'), rm: imm('M:Vm') }, forbid: [{ M: 1 }], flags: 'none', it: 'any', syntax: 'vmov{c} {dm}, {rt}, {rt2}' },
   // VMRS to a core register, VMSR (FPSCR only: the one FP system register of ARMv7-M).
   { mnemonic: 'vmrs', name: 'T1 reg', layout: '11101110 1111 0001 | Rt:4 1010 0001 0000', operands: { rt: reg('Rt') }, flags: 'none', it: 'any', syntax: 'vmrs{c} {rt}, fpscr' },
   { mnemonic: 'vmsr', name: 'T1', layout: '11101110 1110 0001 | Rt:4 1010 0001 0000', operands: { rt: reg('Rt') }, flags: 'none', it: 'any', syntax: 'vmsr{c} fpscr, {rt}' },
   // VLDR/VSTR of a doubleword register (T1; the single-precision T2 rows are the backend's).
-  { mnemonic: 'vldr', name: 'T1', layout: '11101101 U D 01 Rn:4 | Vd:4 1011 imm8:8', operands: { rt: imm('D:Vd'), rn: reg('Rn', 'any'), imm: offsetU('imm8', 4) }, flags: 'none', it: 'any', syntax: 'vldr{c} {dd}, {mem}' },
-  { mnemonic: 'vstr', name: 'T1', layout: '11101101 U D 00 Rn:4 | Vd:4 1011 imm8:8', operands: { rt: imm('D:Vd'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4) }, flags: 'none', it: 'any', syntax: 'vstr{c} {dd}, {mem}' },
+  { mnemonic: 'vldr', name: 'T1', layout: '11101101 U D 01 Rn:4 | Vd:4 1011 imm8:8', operands: { rt: imm('D:Vd'), rn: reg('Rn', 'any'), imm: offsetU('imm8', 4) }, forbid: [{ D: 1 }], flags: 'none', it: 'any', syntax: 'vldr{c} {dd}, {mem}' },
+  { mnemonic: 'vstr', name: 'T1', layout: '11101101 U D 00 Rn:4 | Vd:4 1011 imm8:8', operands: { rt: imm('D:Vd'), rn: reg('Rn', 'noPC'), imm: offsetU('imm8', 4) }, forbid: [{ D: 1 }], flags: 'none', it: 'any', syntax: 'vstr{c} {dd}, {mem}' },
   ...vfpMultiple(),
   ...vfpFixedPoint(),
 ];
@@ -339,18 +340,19 @@ function vfpMultiple(): Row[] {
   const rows: Row[] = [];
   for (const double of [false, true]) {
     const first: FieldKind = imm(double ? 'D:Vd' : 'Vd:D');
+    const forbid = double ? [{ D: 1 }] : [];
     const list = double ? '{dregs}' : '{sregs}';
     const name = double ? 'T1' : 'T2';
     const tail = `Vd:4 101${double ? '1' : '0'} imm8:8`;
     for (const [mnemonic, load] of [['vldm', '1'], ['vstm', '0']] as const) {
       for (const w of ['0', '1']) {
-        rows.push({ mnemonic: `${mnemonic}ia`, name, layout: `1110110 0 1 D ${w} ${load} Rn:4 | ${tail}`, operands: { rn: reg('Rn'), rt: first, imm: imm('imm8') }, flags: 'none', it: 'any', syntax: `${mnemonic}ia{c} {rn}${w === '1' ? '!' : ''}, ${list}` });
+        rows.push({ mnemonic: `${mnemonic}ia`, name, layout: `1110110 0 1 D ${w} ${load} Rn:4 | ${tail}`, operands: { rn: reg('Rn'), rt: first, imm: imm('imm8') }, forbid, flags: 'none', it: 'any', syntax: `${mnemonic}ia{c} {rn}${w === '1' ? '!' : ''}, ${list}` });
       }
-      rows.push({ mnemonic: `${mnemonic}db`, name, layout: `1110110 1 0 D 1 ${load} Rn:4 | ${tail}`, operands: { rn: reg('Rn'), rt: first, imm: imm('imm8') }, flags: 'none', it: 'any', syntax: `${mnemonic}db{c} {rn}!, ${list}` });
+      rows.push({ mnemonic: `${mnemonic}db`, name, layout: `1110110 1 0 D 1 ${load} Rn:4 | ${tail}`, operands: { rn: reg('Rn'), rt: first, imm: imm('imm8') }, forbid, flags: 'none', it: 'any', syntax: `${mnemonic}db{c} {rn}!, ${list}` });
     }
     rows.push(
-      { mnemonic: 'vpush', name, layout: `11101101 0 D 10 1101 | ${tail}`, operands: { rt: first, imm: imm('imm8') }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: `vpush{c} ${list}` },
-      { mnemonic: 'vpop', name, layout: `11101100 1 D 11 1101 | ${tail}`, operands: { rt: first, imm: imm('imm8') }, fixed: { rn: SP }, flags: 'none', it: 'any', syntax: `vpop{c} ${list}` },
+      { mnemonic: 'vpush', name, layout: `11101101 0 D 10 1101 | ${tail}`, operands: { rt: first, imm: imm('imm8') }, fixed: { rn: SP }, forbid, flags: 'none', it: 'any', syntax: `vpush{c} ${list}` },
+      { mnemonic: 'vpop', name, layout: `11101100 1 D 11 1101 | ${tail}`, operands: { rt: first, imm: imm('imm8') }, fixed: { rn: SP }, forbid, flags: 'none', it: 'any', syntax: `vpop{c} ${list}` },
     );
   }
   return rows;

@@ -121,6 +121,17 @@ export function expandThumbImm(imm12: number): number {
 // ---------------------------------------------------------------- shifts
 
 /** Shift type field (bits type or sh): LSL 00, LSR 01, ASR 10, ROR 11. */
+/**
+ * VFPExpandImm for single precision (A6.4.1): abcdefgh is +/-(1 + efgh/16) * 2^e with e from
+ * bcd: 1..4 when b = 0, -3..0 when b = 1. The value of VMOV.F32's 8-bit immediate.
+ */
+export function vfpExpandImm(imm8: number): number {
+  const b = (imm8 >> 6) & 1;
+  const cd = (imm8 >> 4) & 3;
+  const magnitude = (1 + (imm8 & 0xf) / 16) * 2 ** (b === 0 ? 1 + cd : cd - 3);
+  return (imm8 & 0x80) !== 0 ? -magnitude : magnitude;
+}
+
 export const SHIFT_TYPES: readonly ShiftKind[] = ['lsl', 'lsr', 'asr', 'ror'];
 
 /** A shift as encoded: 2-bit type and 5-bit imm3:imm2 / imm5 (LSR/ASR #32 is 0). */

@@ -144,11 +144,11 @@ compileOptions(
   program
     .command('build')
     .description('compile a module (.wasm, .wat, C or AssemblyScript) to firmware (ELF + .bin + map, or an object)')
-    .argument('[input]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s)')
+    .argument('[inputs...]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s); more modules ([name=]path) link into the same firmware, the first is the entry')
     .option('-o, --output <file>', 'output file (default: the input name with the emit extension)')
     .addOption(new Option('--emit <kind>', 'what to write').choices(['obj', 'elf', 'bin', 'hex']).default('elf')),
-).action(async (input: string | undefined, flags: CompileFlags & { output?: string; emit: EmitKind }) => {
-  const result = await build({ ...commonBuildOptions(input, flags, EMIT_EXTENSIONS[flags.emit]), emit: flags.emit });
+).action(async (inputs: string[], flags: CompileFlags & { output?: string; emit: EmitKind }) => {
+  const result = await build({ ...commonBuildOptions(inputs[0], flags, EMIT_EXTENSIONS[flags.emit]), libraries: inputs.slice(1), emit: flags.emit });
   const sizes = result.link !== undefined ? ` (flash ${result.link.flashUsed} bytes, RAM ${result.link.ramUsed} bytes)` : '';
   log(`wrote ${result.outputs.join(', ')}${sizes}`);
 });
@@ -157,11 +157,12 @@ compileOptions(
   program
     .command('run')
     .description('build and boot the firmware in QEMU, streaming its console; exits with its exit code')
-    .argument('[input]', 'firmware .elf, or module: .wasm, .wat, .c or .ts (default: the project config\'s)')
+    .argument('[inputs...]', 'firmware .elf, or module: .wasm, .wat, .c or .ts (default: the project config\'s); more modules link into the same firmware')
     .option('--timeout <seconds>', 'fail when the firmware has not exited after this long', parseSeconds, 10),
-).action(async (input: string | undefined, flags: CompileFlags & { timeout: number }) => {
+).action(async (inputs: string[], flags: CompileFlags & { timeout: number }) => {
   const code = await run({
-    ...commonBuildOptions(input, flags, '.elf'), // run builds into a temporary folder: any output path is ignored
+    ...commonBuildOptions(inputs[0], flags, '.elf'), // run builds into a temporary folder: any output path is ignored
+    libraries: inputs.slice(1),
     timeoutMs: flags.timeout * 1000,
     onOutput: out,
     uartInput: process.stdin, // what the user types (or pipes in) reaches the console UART
@@ -267,12 +268,14 @@ compileOptions(
   program
     .command('sim')
     .description('run the firmware (.elf, or a .wasm/.wat built first) in the host simulator; exits with its exit code')
-    .argument('<input>', 'firmware .elf, or module: .wasm or .wat')
+    .argument('<inputs...>', 'firmware .elf, or module: .wasm or .wat; more modules link into the same firmware')
     .option('--max-cycles <n>', 'stop a firmware that has not exited after this many cycles', parseCount)
     .option('--stats', 'print instructions, cycles and simulator speed to stderr'),
-).action(async (input: string, flags: CompileFlags & { maxCycles?: number; stats?: boolean }) => {
+).action(async (inputs: string[], flags: CompileFlags & { maxCycles?: number; stats?: boolean }) => {
+  const input = inputs[0]!;
   const { result, limit } = await sim({
     ...commonBuildOptions(input, flags, '.elf'), // a .wasm/.wat builds into a temporary folder
+    libraries: inputs.slice(1),
     ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
     onOutput: out,
     onSemihosting: err,

@@ -32,24 +32,46 @@ export function statusLineWanted(stream: Pick<StatusStream, 'isTTY'>, env: Reado
   return stream.isTTY === true && !inCi;
 }
 
-export function statusLine(stream: StatusStream, env: Readonly<Record<string, string | undefined>>, now: () => number = Date.now): StatusLine {
+export function statusLine(stream: StatusStream, env: Readonly<Record<string, string | undefined>>): StatusLine {
   if (!statusLineWanted(stream, env)) return { update: () => {}, clear: () => {} };
   let shown = false;
   let drawnAt = -Infinity;
   let lastStage = '';
+  // The newest event held back by the throttle, drawn when the interval is up, so a slow
+  // step (a hanging test) is never hidden behind the one before it.
+  let pending: ProgressEvent | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const draw = (event: ProgressEvent): void => {
+    pending = undefined;
+    lastStage = event.stage;
+    drawnAt = Date.now();
+    const width = Math.max(10, (stream.columns || 80) - 1); // never wrap: \r only returns within one row (a pty may report 0 columns)
+    const text = describeProgress(event);
+    stream.write(`${ERASE_LINE}${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+    shown = true;
+  };
+  const cancel = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    pending = undefined;
+  };
   return {
     update: (event) => {
-      const t = now();
+      const wait = drawnAt + REDRAW_INTERVAL_MS - Date.now();
       // A new stage always shows at once; steps within one are throttled.
-      if (event.stage === lastStage && t - drawnAt < REDRAW_INTERVAL_MS) return;
-      lastStage = event.stage;
-      drawnAt = t;
-      const width = Math.max(10, (stream.columns ?? 80) - 1); // never wrap: \r only returns within one row
-      const text = describeProgress(event);
-      stream.write(`${ERASE_LINE}${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
-      shown = true;
+      if (event.stage !== lastStage || wait <= 0) {
+        cancel();
+        draw(event);
+        return;
+      }
+      pending = event;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        if (pending !== undefined) draw(pending);
+      }, wait).unref();
     },
     clear: () => {
+      cancel();
       if (!shown) return;
       stream.write(ERASE_LINE);
       shown = false;

@@ -30,6 +30,7 @@ export const messages = {
   'interrupts': 'interrupt binding error',
   'firmware-board': 'firmware does not match the board',
   'profile': 'cannot use profile',
+  'limit': 'implementation limit exceeded',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof messages;

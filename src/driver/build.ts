@@ -26,6 +26,7 @@ import { interruptVeneerSpecs } from './interrupts.js';
 import { grantedRanges } from './peripherals.js';
 import type { InterruptBinding, PeripheralGrant } from './project.js';
 import { linkWithRuntime, loadFirmwareRuntime } from './link-firmware.js';
+import { linkModuleFiles } from './build-modules.js';
 import { maskBitsFor, physicalMemoryFor, type BoundsMode } from './bounds-mode.js';
 
 const withMask = (maskBits: number | undefined): { maskBits?: number } => (maskBits === undefined ? {} : { maskBits });
@@ -34,6 +35,8 @@ export type EmitKind = 'obj' | 'elf' | 'bin' | 'hex';
 
 export interface BuildOptions {
   readonly input: string;
+  /** More modules (`path` or `name=path`) linked into the firmware with `input` as the entry (build-modules.ts). */
+  readonly libraries?: readonly string[];
   readonly board: Board;
   /** Main output path; defaults to the input's path with the emit kind's extension. */
   readonly output?: string;
@@ -113,14 +116,10 @@ export function compileBytesToObject(bytes: Uint8Array, file: string | undefined
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const main = opts.output ?? defaultOutput(opts.input, opts.emit);
-  const { object, ir } = await compileToObject(opts);
-  const objectBytes = writeObject(object);
-  if (opts.emit === 'obj') {
-    writeFileAtomic(main, objectBytes);
-    return { outputs: [main] };
-  }
-
-  const result = await linkFirmware(object, ir, opts);
+  const result = opts.libraries !== undefined && opts.libraries.length > 0
+    ? await linkModuleFiles(opts, opts.libraries)
+    : await compileAndLink(opts, main);
+  if (result === undefined) return { outputs: [main] };
   const stem = join(dirname(main), basename(main, extname(main)));
   const outputs: string[] = [];
   const write = (path: string, data: Uint8Array | string): void => {
@@ -137,6 +136,16 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     write(main, result.hex);
   }
   return { outputs, link: result };
+}
+
+/** The single-module build: the object alone (written here) for --emit obj, else linked. */
+async function compileAndLink(opts: BuildOptions, main: string): Promise<LinkResult | undefined> {
+  const { object, ir } = await compileToObject(opts);
+  if (opts.emit === 'obj') {
+    writeFileAtomic(main, writeObject(object));
+    return undefined;
+  }
+  return linkFirmware(object, ir, opts);
 }
 
 async function linkFirmware(object: ObjectFile, ir: IrModule, opts: BuildOptions): Promise<LinkResult> {

@@ -16,6 +16,7 @@ import { boundSymbol, exportSymbol, mangle, ownMemorySymbol } from '../backend-t
 import { userError } from '../diagnostics/errors.js';
 import { decodeModule } from '../frontend/decode.js';
 import { loadWasm } from '../frontend/load.js';
+import type { HalOptions } from '../frontend/lower/hal.js';
 import { lowerModule } from '../frontend/lower/module.js';
 import type { WasmModule } from '../frontend/module.js';
 import { validateModule } from '../frontend/validate.js';
@@ -27,6 +28,7 @@ import type { Board } from './board.js';
 import type { TargetFeatures } from '../backend-thumb2/target.js';
 import { bindImports, type Binding, type ModuleBindings } from './module-binding.js';
 import { linkWithRuntime, loadFirmwareRuntime } from './link-firmware.js';
+import { grantedRanges } from './peripherals.js';
 
 export interface FirmwareModuleInput {
   /** The name other modules import it by. */
@@ -52,6 +54,9 @@ export interface FirmwareOptions {
   readonly log?: (line: string) => void;
   /** The core's features for code generation; buildFirmware takes them from the board. */
   readonly target?: TargetFeatures;
+  /** The peripheral ranges every module's HAL register accesses may touch (docs/hal.md);
+   *  buildFirmware defaults to the board's. Without any, every computed access traps. */
+  readonly hal?: HalOptions;
 }
 
 export interface FirmwareResult {
@@ -63,7 +68,7 @@ export interface FirmwareResult {
 const WASM_PAGE = 65536;
 
 export async function buildFirmware(inputs: readonly FirmwareModuleInput[], board: Board, opts: FirmwareOptions = {}): Promise<FirmwareResult> {
-  const { objects, primary, prefixes } = compileFirmwareModules(inputs, { target: { fpu: board.cpu.fpu }, ...opts });
+  const { objects, primary, prefixes } = compileFirmwareModules(inputs, { target: { fpu: board.cpu.fpu }, hal: { grants: grantedRanges(board) }, ...opts });
   const result = linkWithRuntime(await loadFirmwareRuntime(board), [...objects, buildInstanceList(prefixes), ...(opts.extraObjects ?? [])],
     { memory: primary, physicalMemory: opts.memory });
   if (result.linearMemory?.fitted === true) {
@@ -114,6 +119,7 @@ export function compileFirmwareModules(inputs: readonly FirmwareModuleInput[], o
       prefix: prefixes[i]!,
       ...(input.file !== undefined && { file: input.file }),
       ...(opts.tableGrowth !== undefined && { tableGrowth: opts.tableGrowth }),
+      ...(opts.hal !== undefined && { hal: opts.hal }),
       importedGlobal: (moduleName, name) => {
         const at = module.imports.findIndex((imp) => imp.desc.kind === 'global' && imp.module === moduleName && imp.name === name);
         const b = at < 0 ? undefined : bindings[i]![at];

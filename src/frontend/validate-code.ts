@@ -40,6 +40,13 @@ interface Frame {
   unreachable: boolean;
 }
 
+/**
+ * How deep blocks, loops and ifs may nest in one function. The later stages' cost grows
+ * faster than linearly with the depth (about 30 s for 10,000 levels); compilers' output
+ * stays far below this (a C switch nests one block per case).
+ */
+export const MAX_CONTROL_NESTING = 4096;
+
 const isRef = (t: StackType): boolean => t === 'funcref' || t === 'externref';
 
 /** Validates the body of function `funcIndex` with signature `type`. */
@@ -113,6 +120,10 @@ class BodyValidator {
   }
 
   private pushCtrl(kind: Frame['kind'], params: readonly ValType[], results: readonly ValType[]): void {
+    if (this.ctrls.length > MAX_CONTROL_NESTING) {
+      const where = { section: 'code', func: this.funcIndex, offset: this.current.offset, ...(this.ctx.file !== undefined ? { file: this.ctx.file } : {}) };
+      throw new UserError('limit', `blocks nested more than ${MAX_CONTROL_NESTING} deep`, where, 'split the function or flatten its control flow');
+    }
     this.ctrls.push({ kind, params, results, height: this.vals.length, unreachable: false });
     this.pushVals(params);
   }

@@ -147,12 +147,16 @@ export class Fpu {
 
   // ---------------------------------------------------------------- arithmetic
 
+  // Operands are unpacked (and flushed, IDC) before NaNs are looked at, as FPUnpack does.
+
   add(a: number, b: number): number {
-    return this.processNaNs(a, b) ?? this.addValues(this.operand(a), this.operand(b));
+    const [x, y] = [this.operand(a), this.operand(b)];
+    return this.processNaNs(a, b) ?? this.addValues(x, y);
   }
 
   sub(a: number, b: number): number {
-    return this.processNaNs(a, b) ?? this.addValues(this.operand(a), -this.operand(b));
+    const [x, y] = [this.operand(a), this.operand(b)];
+    return this.processNaNs(a, b) ?? this.addValues(x, -y);
   }
 
   private addValues(x: number, y: number): number {
@@ -169,20 +173,18 @@ export class Fpu {
   }
 
   mul(a: number, b: number): number {
+    const [x, y] = [this.operand(a), this.operand(b)];
     const nan = this.processNaNs(a, b);
     if (nan !== undefined) return nan;
-    const x = this.operand(a);
-    const y = this.operand(b);
     if ((Math.abs(x) === Infinity && y === 0) || (x === 0 && Math.abs(y) === Infinity)) return this.invalid();
     const p = x * y; // exact: 24 x 24 significand bits fit a double
     return Number.isFinite(p) && p !== 0 ? this.round(p, (r) => sign(r - p)) : this.bitsOf(p);
   }
 
   div(a: number, b: number): number {
+    const [x, y] = [this.operand(a), this.operand(b)];
     const nan = this.processNaNs(a, b);
     if (nan !== undefined) return nan;
-    const x = this.operand(a);
-    const y = this.operand(b);
     if ((x === 0 && y === 0) || (Math.abs(x) === Infinity && Math.abs(y) === Infinity)) return this.invalid();
     if (y === 0 && Number.isFinite(x)) this.fpscr |= FPSCR.DZC;
     const q = x / y;
@@ -191,9 +193,9 @@ export class Fpu {
   }
 
   sqrt(a: number): number {
+    const x = this.operand(a);
     const nan = this.processNaNs(a);
     if (nan !== undefined) return nan;
-    const x = this.operand(a);
     if (x < 0) return this.invalid();
     if (x === 0 || x === Infinity) return this.bitsOf(x);
     const root = Math.sqrt(x);
@@ -236,13 +238,12 @@ export class Fpu {
 
   /** FPCompare: NZCV in FPSCR[31:28]. `quietNaNsSignal` for VCMPE. */
   compare(a: number, b: number, quietNaNsSignal: boolean): void {
+    const [x, y] = [this.operand(a), this.operand(b)];
     let nzcv: number;
     if (isNaNBits(a) || isNaNBits(b)) {
       nzcv = 0b0011;
       if (quietNaNsSignal || isSignalling(a) || isSignalling(b)) this.fpscr |= FPSCR.IOC;
     } else {
-      const x = this.operand(a);
-      const y = this.operand(b);
       nzcv = x === y ? 0b0110 : x < y ? 0b1000 : 0b0010;
     }
     this.fpscr = (this.fpscr & 0x0fffffff) | (nzcv << 28);
@@ -303,11 +304,4 @@ function roundToInteger(x: number, mode: RoundingMode): number {
       return floor % 2 === 0 ? floor : floor + 1;
     }
   }
-}
-
-/** VFPExpandImm for single precision: abcdefgh -> a:NOT(b):bbbbb:cdefgh:Zeros(19). */
-export function expandFloatImmediate(imm8: number): number {
-  const b = (imm8 >> 6) & 1;
-  const exponent = ((b ^ 1) << 7) | (b === 1 ? 0x7c : 0) | ((imm8 >> 4) & 3);
-  return (((imm8 >> 7) & 1) << 31) | (exponent << 23) | ((imm8 & 0xf) << 19);
 }

@@ -76,6 +76,7 @@ type ModuleRun = Omit<ModuleReport, 'seed' | 'seconds' | 'phases'>;
 /** The module at `wasmPath` in V8 and on `executors`, each firmware built and linked in `dir`. */
 export async function runModuleFile(ctx: FuzzFirmwareContext, wasmPath: string, dir: string,
   executors: readonly ExecutorName[] = ALL_EXECUTORS, clock = phaseClock()): Promise<ModuleRun> {
+  mkdirSync(dir, { recursive: true });
   const bytes = new Uint8Array(readFileSync(wasmPath));
   const wasm = decodeModule(bytes);
   const plan = planCalls(wasm);
@@ -110,7 +111,7 @@ export async function runModuleFile(ctx: FuzzFirmwareContext, wasmPath: string, 
  * and V8 on x86 and libgcc on ARM pick differently, which memory (hashMemory) and
  * reinterpretation make visible.
  */
-async function explainNaNs(ctx: FuzzFirmwareContext, wasmPath: string, dir: string, results: readonly ExecutorResult[]): Promise<ExecutorResult[]> {
+export async function explainNaNs(ctx: FuzzFirmwareContext, wasmPath: string, dir: string, results: readonly ExecutorResult[]): Promise<ExecutorResult[]> {
   const suspects = results.filter((r) => r.mismatch !== undefined && r.mismatch.kind !== 'stack-limit').map((r) => r.executor);
   if (suspects.length === 0) return [...results];
   const denanDir = join(dir, 'denan');

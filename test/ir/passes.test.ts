@@ -12,10 +12,10 @@ describe('IR pipeline', () => {
   it('lists its passes in order, per level', () => {
     expect(PASS_NAMES).toEqual([
       'remove-unreachable-blocks', 'simplify-block-params', 'inline', 'const-fold', 'copy-prop', 'strength-reduce',
-      'gvn', 'licm', 'load-store-elim', 'bounds-check-elim', 'dce',
+      'gvn', 'licm', 'load-store-elim', 'bounds-check-elim', 'dead-block-params', 'dce',
     ]);
     expect(PIPELINES['0'].map((p) => p.name)).toEqual(['remove-unreachable-blocks', 'simplify-block-params']);
-    expect(PIPELINES['1'].map((p) => p.name)).toEqual(['remove-unreachable-blocks', 'simplify-block-params', 'const-fold', 'copy-prop', 'dce']);
+    expect(PIPELINES['1'].map((p) => p.name)).toEqual(['remove-unreachable-blocks', 'simplify-block-params', 'const-fold', 'copy-prop', 'dead-block-params', 'dce']);
     expect(PIPELINES['s']).toBe(PIPELINES['2']);
   });
 
@@ -37,7 +37,7 @@ describe('IR pipeline', () => {
   it('skips disabled passes and dumps after the named ones', () => {
     const f = randomLoweredFunction(7, 6, 3);
     const dumps: string[] = [];
-    runPipeline(f, { verify: true, optLevel: '1', disable: ['dce', 'const-fold', 'copy-prop'], dumpAfter: ['simplify-block-params', 'dce'], dump: (name, text) => dumps.push(`${name}\n${text}`) });
+    runPipeline(f, { verify: true, optLevel: '1', disable: ['dce', 'const-fold', 'copy-prop', 'dead-block-params'], dumpAfter: ['simplify-block-params', 'dce'], dump: (name, text) => dumps.push(`${name}\n${text}`) });
     expect(dumps).toEqual([`simplify-block-params\n${printFunction(f)}`]);
   });
 

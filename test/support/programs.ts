@@ -37,6 +37,8 @@ export function loadProgram(file: string, workDir: string = mkdtempSync(join(tmp
   const source = readFileSync(join(PROGRAMS_DIR, file), 'utf8');
   const name = basename(file, extname(file));
   const wasmPath = join(workDir, `${name}.wasm`);
+  // `// clang: -lc-printscan-long-double` adds arguments (wasi-libc's printf leaves %Lf out unless asked).
+  const clangExtra = /^\/\/ clang: (.*)$/m.exec(source)?.[1]?.trim().split(/\s+/) ?? [];
   if (file.endsWith('.wat')) {
     const watPath = join(workDir, `${name}.wat`);
     writeFileSync(watPath, spliceprelude(source));
@@ -44,7 +46,7 @@ export function loadProgram(file: string, workDir: string = mkdtempSync(join(tmp
   } else {
     execFileSync('clang-14', [
       '--target=wasm32-wasi', '-O2', '-o', wasmPath, join(PROGRAMS_DIR, file),
-      '-Wl,--initial-memory=65536', '-z', 'stack-size=8192',
+      '-Wl,--initial-memory=65536', '-z', 'stack-size=8192', ...clangExtra,
     ]);
   }
   const header = (key: string): string | undefined => new RegExp(`^(?:;;|//) ${key}: (.*)$`, 'm').exec(source)?.[1]?.trim();

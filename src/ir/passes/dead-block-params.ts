@@ -2,7 +2,7 @@
 // needed when an instruction reads it as an operand, or when a branch passes it to a
 // needed parameter; everything else (typically a loop-carried Wasm local that the loop
 // body never reads after inlining, or a phi cycle feeding only itself) goes, with its
-// argument on every edge into its block. dce then removes what computed those arguments.
+// argument on every edge into its block and the pure instructions nothing needs.
 //
 // Why this matters for the backend: every block argument is a register copy on its edge,
 // and a dead parameter still takes a register (or a spill slot) across the whole loop.
@@ -54,6 +54,10 @@ export function run(func: IrFunction, _ctx: PassContext): void {
     argsPassedTo.get(v)?.forEach(need);
   }
   if ([...slotOf.keys()].every((p) => needed.has(p))) return;
+  // The pure instructions nothing needs go first: some of them read the parameters.
+  for (const block of func.blocks) {
+    block.insts = block.insts.filter((inst) => opInfo(inst.op).pure !== true || inst.results.some((r) => needed.has(r)));
+  }
   removeParams(func, (p) => !slotOf.has(p) || needed.has(p));
 }
 

@@ -13,7 +13,8 @@ import type { DecodedInst } from '../../backend-thumb2/decoder.js';
 import { S_REG_BASE } from '../../backend-thumb2/mir.js';
 import type { Cpu } from '../cpu.js';
 import { CFSR, usageFault } from '../fault.js';
-import { expandFloatImmediate, FPCCR_ASPEN, FPSCR, type Fpu } from '../fpu.js';
+import { vfpExpandImm } from '../../backend-thumb2/operands.js';
+import { FPCCR_ASPEN, FPSCR, type Fpu } from '../fpu.js';
 import type { Rule } from './rule.js';
 
 const SIGN = 0x80000000 | 0;
@@ -68,8 +69,11 @@ function twoRegister(op: (fpu: Fpu, m: number) => number): Rule {
 const vmovF32: Rule = (d) => {
   const rd = sIndex(d.operands.rd);
   if (d.operands.rm === undefined) {
-    const bits = expandFloatImmediate(d.operands.imm ?? 0);
-    return (cpu) => { fpuOf(cpu).s[rd] = bits; };
+    const value = vfpExpandImm(d.operands.imm ?? 0);
+    return (cpu) => {
+      const fpu = fpuOf(cpu);
+      fpu.s[rd] = fpu.bitsOf(value);
+    };
   }
   return twoRegister((_, m) => m)(d, 0);
 };

@@ -1,7 +1,7 @@
 // wasi-libc's malloc (which grows linear memory with memory.grow), free, qsort, strcmp and
 // sprintf of integers: the output must be exactly Node's.
-// More than lm3s6965 can hold: it runs on mps2-an385 only.
-// boards: mps2-an385
+// More than lm3s6965 can hold: it runs on the M3 and M4F MPS2 boards.
+// boards: mps2-an385 mps2-an386
 // exit: 0
 #include <stdio.h>
 #include <stdlib.h>
