@@ -4,7 +4,9 @@
  * Wasm 2.0 checks the whole range before writing anything, so each operation validates
  * first and returns 0, or 1 when a range is out of bounds without having written a byte.
  * The compiled code then traps at its own trap site, so the report names the Wasm
- * function and offset. Addresses are linear-memory offsets; r9 is not needed here. */
+ * function and offset. Addresses are offsets into the calling module's memory, at r9: in a
+ * multi-module firmware that need not be the primary memory (mcu_running_memory). */
+#include "mcu_instance.h"
 #include "mcu_module.h"
 #include "mcu_runtime.h"
 
@@ -50,17 +52,18 @@ static void copy_down(uint8_t *dst, const uint8_t *src, uint32_t n) {
 
 /* memory.copy: as if through a temporary buffer, so overlapping ranges copy correctly. */
 int32_t __mcu_memory_copy(uint32_t dst, uint32_t src, uint32_t n) {
-  uint32_t bound = mcu_memory_bound();
+  uint32_t bound = mcu_running_bound();
+  uint8_t *memory = mcu_running_memory();
   if (!in_range(dst, n, bound) || !in_range(src, n, bound)) return 1;
-  if (dst <= src) copy_up(__mcu_linear_memory + dst, __mcu_linear_memory + src, n);
-  else copy_down(__mcu_linear_memory + dst, __mcu_linear_memory + src, n);
+  if (dst <= src) copy_up(memory + dst, memory + src, n);
+  else copy_down(memory + dst, memory + src, n);
   return 0;
 }
 
 /* memory.fill: n bytes of the low byte of `value`. */
 int32_t __mcu_memory_fill(uint32_t dst, uint32_t value, uint32_t n) {
-  if (!in_range(dst, n, mcu_memory_bound())) return 1;
-  uint8_t *p = __mcu_linear_memory + dst;
+  if (!in_range(dst, n, mcu_running_bound())) return 1;
+  uint8_t *p = mcu_running_memory() + dst;
   uint8_t byte = (uint8_t)value;
   for (; n > 0 && !word_aligned(p); n--) *p++ = byte;
   word_t pattern = byte * 0x01010101u;
@@ -71,19 +74,32 @@ int32_t __mcu_memory_fill(uint32_t dst, uint32_t value, uint32_t n) {
   return 0;
 }
 
-/* Bytes memory.init may read from segment `index`: none once dropped (and active
- * segments are described as empty). Validation guarantees index < n_segments. */
-static uint32_t segment_size(uint32_t index) {
-  const struct mcu_module *m = &__mcu_module;
+/* The module whose segments memory.init and data.drop mean: the one that defines the
+ * calling code's memory. Validation guarantees index < n_segments for the caller's own
+ * table; checking it again keeps a module that shares another's memory (whose table this
+ * then is) from reading or writing past it. */
+static const struct mcu_module *segment_owner(uint32_t index) {
+  const struct mcu_module *m = mcu_modules_memory_owner(mcu_running_memory());
+  return index < m->n_segments ? m : 0;
+}
+
+/* Bytes memory.init may read from segment `index` of `m`: none once dropped (and active
+ * segments are described as empty). */
+static uint32_t segment_size(const struct mcu_module *m, uint32_t index) {
   return m->segment_dropped[index] != 0 ? 0 : m->segments[index].size;
 }
 
 /* memory.init: n bytes from offset `src` of data segment `index` to `dst`. */
 int32_t __mcu_memory_init(uint32_t dst, uint32_t src, uint32_t n, uint32_t index) {
-  if (!in_range(src, n, segment_size(index)) || !in_range(dst, n, mcu_memory_bound())) return 1;
-  if (n != 0) copy_up(__mcu_linear_memory + dst, __mcu_module.segments[index].bytes + src, n);
+  const struct mcu_module *m = segment_owner(index);
+  if (m == 0) return 1;
+  if (!in_range(src, n, segment_size(m, index)) || !in_range(dst, n, mcu_running_bound())) return 1;
+  if (n != 0) copy_up(mcu_running_memory() + dst, m->segments[index].bytes + src, n);
   return 0;
 }
 
 /* data.drop: the segment reads as empty from now on. */
-void __mcu_data_drop(uint32_t index) { __mcu_module.segment_dropped[index] = 1; }
+void __mcu_data_drop(uint32_t index) {
+  const struct mcu_module *m = segment_owner(index);
+  if (m != 0) m->segment_dropped[index] = 1;
+}

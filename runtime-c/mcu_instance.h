@@ -29,6 +29,10 @@ struct mcu_instance {
  * start function, in order), then applies the entry's table initialisers. */
 void mcu_modules_instantiate(void);
 
+/* The descriptor of the module that defines the memory at `memory_base`: the entry's
+ * (__mcu_module) for the primary memory. Its segment table serves memory.init/data.drop. */
+const struct mcu_module *mcu_modules_memory_owner(const uint8_t *memory_base);
+
 /* The trap site at `pc` in any module's trap table, or 0. */
 const struct mcu_trap_site *mcu_modules_find_trap_site(uint32_t pc);
 

@@ -36,6 +36,15 @@ uint32_t mcu_memory_bound(void);
 uint32_t mcu_memory_declared_pages(void);
 /* __mcu_linear_memory_end - __mcu_linear_memory. */
 uint32_t mcu_memory_physical_size(void);
+/* The page count of the last memory.grow refused only because the board's RAM is too
+ * small (within the declared maximum), 0 when none was; a test harness reads and clears
+ * it to tell "beyond this board" from a wrong result. */
+extern volatile uint32_t mcu_memory_refused_pages;
+/* The linear memory of the module whose code is running: r9. In a multi-module firmware
+ * that is not always the primary memory, so the helpers Wasm code calls (bulk memory,
+ * memory.grow) work on this one, with the bound in its own context at [r9-4]. */
+uint8_t *mcu_running_memory(void);
+uint32_t mcu_running_bound(void);
 /* Host pointer to `size` bytes at linear-memory offset `offset`, or 0 when out of bounds. */
 uint8_t *mcu_memory_at(uint32_t offset, uint32_t size);
 

@@ -35,6 +35,16 @@ uint32_t mcu_memory_declared_pages(void) { return __mcu_module.memory_pages; }
 
 uint32_t mcu_memory_bound(void) { return memory_context()->bound; }
 
+uint8_t *mcu_running_memory(void) {
+  uint8_t *base;
+  __asm__ volatile("mov %0, r9" : "=r"(base));
+  return base;
+}
+
+uint32_t mcu_running_bound(void) {
+  return ((volatile struct memory_context *)((uintptr_t)mcu_running_memory() - sizeof(struct memory_context)))->bound;
+}
+
 uint8_t *mcu_memory_at(uint32_t offset, uint32_t size) {
   uint32_t bound = mcu_memory_bound();
   if (size > bound || offset > bound - size) return 0;
@@ -78,10 +88,18 @@ static uint32_t max_pages(void) {
   return declared < WASM_MAX_PAGES ? declared : WASM_MAX_PAGES;
 }
 
+volatile uint32_t mcu_memory_refused_pages;
+
 /* memory.grow (docs/abi.md "Linear memory"): the old page count, or -1 when the new size is
  * beyond the declared maximum or beyond the physical memory the board gave the module.
  * Bytes that become accessible are zeroed before the bound moves over them. */
 int32_t __mcu_memory_grow(uint32_t delta) {
+  /* Another module's own memory (multi-module firmware) has exactly its reserved bytes: it
+   * cannot grow, and growing the primary memory instead would change another module's. */
+  if (mcu_running_memory() != __mcu_linear_memory) {
+    volatile struct memory_context *own = (volatile struct memory_context *)((uintptr_t)mcu_running_memory() - sizeof(struct memory_context));
+    return delta == 0 ? (int32_t)own->pages : -1;
+  }
   volatile struct memory_context *ctx = memory_context();
   uint32_t old_pages = ctx->pages;
   /* Growing by 0 always succeeds, also when the declared size was fitted below it. */
@@ -89,7 +107,10 @@ int32_t __mcu_memory_grow(uint32_t delta) {
   if (delta > max_pages() - old_pages) return -1;
   uint32_t new_pages = old_pages + delta;
   uint32_t physical = mcu_memory_physical_size();
-  if (new_pages > (physical >> WASM_PAGE_SHIFT)) return -1;
+  if (new_pages > (physical >> WASM_PAGE_SHIFT)) {
+    mcu_memory_refused_pages = new_pages;
+    return -1;
+  }
   uint32_t new_bound = new_pages << WASM_PAGE_SHIFT;
   uint32_t old_bound = ctx->bound;
   zero_bytes(__mcu_linear_memory + old_bound, new_bound - old_bound);

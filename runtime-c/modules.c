@@ -71,6 +71,14 @@ void mcu_modules_instantiate(void) {
   }
 }
 
+const struct mcu_module *mcu_modules_memory_owner(const uint8_t *memory_base) {
+  for (uint32_t i = 0; i < instance_count(); i++) {
+    const struct mcu_instance *inst = __mcu_instances[i];
+    if (inst->memory_reserved != 0 && inst->memory_base == memory_base) return inst->module;
+  }
+  return &__mcu_module;
+}
+
 const struct mcu_trap_site *mcu_modules_find_trap_site(uint32_t pc) {
   for (uint32_t i = 0; i < instance_count(); i++) {
     const struct mcu_module *m = __mcu_instances[i]->module;

@@ -130,7 +130,8 @@ export function buildModuleObject(mod: IrModule, functions: readonly EmittedFunc
   const references = buildReferenceSections(mod, (index) => veneered.has(index));
   const instance = multi === undefined ? undefined : buildInstanceSections(mod, multi, descriptorSymbol);
 
-  const builders = [text, data, rodata, references.rodata, references.data, ...(instance?.builders ?? [])].filter((b) => b === text || b === data || b === rodata || b.size > 0);
+  // An empty section stays when it defines symbols: code may name them (an empty element segment's items).
+  const builders = [text, data, rodata, references.rodata, references.data, ...(instance?.builders ?? [])].filter((b) => b === text || b === data || b === rodata || b.size > 0 || b.symbols.length > 0);
   const sections = [
     ...builders.map((s) => s.finish()),
     ...(instance?.bss === undefined ? [] : [instance.bss.section]),

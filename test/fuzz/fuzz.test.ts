@@ -55,7 +55,7 @@ describe('a fixed-seed fuzzing run', () => {
 
   it('compiles 2,000 mutants of them without a finding', async () => {
     const report = await runCampaign({
-      runs: 2000, seed: 20251125, corpus, board: 'lm3s6965', workers: 2, timeoutMs: 20_000, heapMb: 1024,
+      runs: 2000, seed: 20251125, corpus, board: 'lm3s6965', workers: 2, timeoutMs: 60_000, heapMb: 1024,
       linkEvery: 25, buildEvery: 200, scratchDir: scratch, minimiseBudget: 100,
     });
     expect(report.findings.map((f) => `${f.signature} (input ${f.input}: ${f.seedName} + ${f.mutations.join(', ')})`)).toEqual([]);

@@ -23,6 +23,8 @@ import { linkWithRuntime, type FirmwareRuntime } from '../../src/driver/link-fir
 import { compileFirmwareModules } from '../../src/driver/multi-module.js';
 import { grantedRanges } from '../../src/driver/peripherals.js';
 import { watToBinary } from '../../src/frontend/load.js';
+import type { MmioGrant } from '../../src/frontend/lower/hal.js';
+import { ownMemorySymbol } from '../../src/backend-thumb2/symbols.js';
 import { withMemoryAccessMatrix } from './sandbox-matrix.js';
 
 const SANDBOX_DIR = new URL('./sandbox/', import.meta.url).pathname;
@@ -58,8 +60,14 @@ export function parseAttacks(wat: string): Attack[] {
   return attacks;
 }
 
-export async function loadSandboxModules(): Promise<SandboxModules> {
-  const attackerWat = withMemoryAccessMatrix(readFileSync(join(SANDBOX_DIR, 'attacker.wat'), 'utf8'));
+/**
+ * The victim and the attacker (with the load/store matrix). `rogue` adds rogue.wat's
+ * attacks, which damage what the checks watch: only for the control run, which grants the
+ * HAL all of RAM (buildSandboxFirmware's `grants`).
+ */
+export async function loadSandboxModules(opts: { rogue?: boolean } = {}): Promise<SandboxModules> {
+  const rogue = opts.rogue === true ? readFileSync(join(SANDBOX_DIR, 'rogue.wat'), 'utf8') : '';
+  const attackerWat = withMemoryAccessMatrix(readFileSync(join(SANDBOX_DIR, 'attacker.wat'), 'utf8')).replace(';; @rogue', rogue);
   const attacker = await watToBinary(attackerWat, 'attacker.wat');
   const victim = await watToBinary(readFileSync(join(SANDBOX_DIR, 'victim.wat'), 'utf8'), 'victim.wat');
   return { attackerWat, attacker, victim, attacks: parseAttacks(attackerWat) };
@@ -76,7 +84,8 @@ function harnessSource(board: Board, prefixes: { attacker: string; victim: strin
     HARNESS_TRAP_RECOVERY_C,
     '#include "integrity.h"',
     'typedef uint32_t (*attack_fn)(uint32_t, uint32_t);',
-    `extern uint32_t ${a('uart_base')}, ${a('uart_status')};`,
+    `extern uint32_t ${a('uart_base')}, ${a('uart_status')}, ${a('memory_base')}, ${a('victim_memory')};`,
+    `extern uint8_t victim_memory_base[] __asm__("${ownMemorySymbol(prefixes.victim)}");`,
     `extern uint32_t ${a('init')}(uint32_t, uint32_t);`,
     `extern uint32_t ${a('check')}(uint32_t, uint32_t);`,
     `extern uint32_t ${prefixes.victim}_check(void);`,
@@ -85,7 +94,7 @@ function harnessSource(board: Board, prefixes: { attacker: string; victim: strin
     ...attacks.map((t) => `  ${a(t.name)},`),
     '};',
     String.raw`
-static uint32_t victim_check(uint32_t bound, uint32_t physical) {
+static uint32_t check_victim(uint32_t bound, uint32_t physical) {
   (void)bound; (void)physical;
   return ${prefixes.victim}_check();
 }
@@ -106,6 +115,8 @@ static void field(const char *name, uint32_t value) {
 void ${HARNESS_ENTRY}(void) {
   ${a('uart_base')} = ${board.console.base >>> 0}u;
   ${a('uart_status')} = ${status}u;
+  ${a('memory_base')} = (uint32_t)(uintptr_t)__mcu_linear_memory;
+  ${a('victim_memory')} = (uint32_t)(uintptr_t)victim_memory_base;
   uint32_t bound = mcu_memory_bound(), physical = mcu_memory_physical_size();
   ${a('init')}(bound, physical);
   mcu_integrity_arm();
@@ -123,7 +134,7 @@ void ${HARNESS_ENTRY}(void) {
       mcu_console_puts(" ! "); mcu_console_put_dec(harness_trap_kind);
     }
     field("check", guarded(${a('check')}, bound, physical));
-    field("victim", guarded(victim_check, bound, physical));
+    field("victim", guarded(check_victim, bound, physical));
     field("runtime", mcu_integrity_check());
     field("bound", mcu_memory_bound());
     mcu_console_putc('\n');
@@ -134,8 +145,8 @@ void ${HARNESS_ENTRY}(void) {
   ].join('\n');
 }
 
-/** The linked sandbox firmware for the runtime's board. */
-export async function buildSandboxFirmware(runtime: FirmwareRuntime, modules: SandboxModules): Promise<Uint8Array> {
+/** The linked sandbox firmware for the runtime's board; `grants` replaces the board's HAL grants. */
+export async function buildSandboxFirmware(runtime: FirmwareRuntime, modules: SandboxModules, opts: { grants?: readonly MmioGrant[] } = {}): Promise<Uint8Array> {
   const { board } = runtime;
   const inputs = [
     { name: 'victim', wasm: modules.victim, file: 'victim.wat' },
@@ -143,7 +154,7 @@ export async function buildSandboxFirmware(runtime: FirmwareRuntime, modules: Sa
   ];
   const { objects, prefixes, primary } = compileFirmwareModules(inputs, {
     target: { fpu: board.cpu.fpu },
-    hal: { grants: grantedRanges(board) },
+    hal: { grants: opts.grants ?? grantedRanges(board) },
     moduleMemory: VICTIM_MEMORY_BYTES,
   });
   const [victimObject, attackerObject] = objects as [typeof objects[0], typeof objects[0]];

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnQemu } from '../../qemu/runner.js';
 import { loadBoard, type Board } from '../../src/driver/board.js';
 import { loadFirmwareRuntime } from '../../src/driver/link-firmware.js';
+import { grantedRanges } from '../../src/driver/peripherals.js';
 import { simulateElf } from '../../src/sim/simulate.js';
 import { v8TrapKind } from '../support/node-oracle.js';
 import { TRAP_KINDS } from '../../src/ir/types.js';
@@ -29,15 +30,18 @@ beforeAll(async () => {
   modules = await loadSandboxModules();
 });
 
-/** What Node cannot run: HAL register accesses, and a physical limit below the declared memory. */
-const nodeCannot = (attack: Attack): boolean => attack.name.startsWith('attack_mmio_') || attack.name === 'attack_grow_past_physical';
+/** What Node cannot run: HAL register accesses, and physical limits below the declared memory
+ *  (the primary one's, and the victim's 1024 reserved bytes). */
+const PHYSICAL_LIMIT_ATTACKS = new Set(['attack_grow_past_physical', 'attack_victim_fill_past_end', 'attack_victim_copy_past_end', 'attack_victim_init_past_end', 'attack_victim_grow']);
+const nodeCannot = (attack: Attack): boolean => attack.name.startsWith('attack_mmio_') || PHYSICAL_LIMIT_ATTACKS.has(attack.name);
 
 type NodeOutcome = { kind: 'value'; value: number } | { kind: 'trap'; message: string };
 
-/** A fresh instance in Node: init, the attack, then the attacker's own check (which must pass). */
+/** Fresh instances in Node (victim, then attacker): init, the attack, then the attacker's own check. */
 function runInNode(wasm: Uint8Array, attack: string, bound: number, physical: number): { outcome: NodeOutcome; check: number } {
+  const victim = new WebAssembly.Instance(new WebAssembly.Module(modules.victim as Uint8Array<ArrayBuffer>), {});
   const imports = {
-    victim: { add: (a: number, b: number) => a + b + 44 }, // victim.wat's add: the byte at 3 is 44
+    victim: victim.exports,
     mcu: Object.fromEntries(['read32', 'read16', 'write32', 'write8'].map((n) => [n, () => { throw new Error(`mcu.${n} in Node`); }])),
   };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>), imports);
@@ -144,5 +148,34 @@ describe.each(['mps2-an385', 'lm3s6965'])('sandbox attacks on %s', (boardName) =
     expect(result.stop).toEqual({ kind: 'exit', code: 0 });
     expect(problemsOf(simRun, modules.attacks)).toEqual([]);
     expect(simRun.outcomes).toEqual(qemuRun.outcomes);
+  }, 120_000);
+});
+
+describe('control: a sandbox broken on purpose (the HAL granted all of RAM)', () => {
+  // runtime-c/integrity.h's bits, and the checks' own (attacker.wat, victim.wat).
+  const STACK_CANARY = 1, MEMORY_CONTEXT = 2, GUARD = 8;
+  const seen: Record<string, (o: AttackOutcome) => boolean> = {
+    attack_rogue_stack_canary: (o) => (o.runtime & STACK_CANARY) !== 0,
+    attack_rogue_memory_context: (o) => (o.runtime & MEMORY_CONTEXT) !== 0 && (o.check & 2) !== 0,
+    attack_rogue_past_bound: (o) => (o.runtime & GUARD) !== 0,
+    attack_rogue_victim_memory: (o) => (o.victim & 1) !== 0,
+    attack_rogue_own_memory: (o) => (o.check & 1) !== 0,
+    attack_rogue_table: (o) => (o.check & 4) !== 0,
+  };
+
+  it('every check sees the damage a rogue attack does (mps2-an385, QEMU)', async () => {
+    const board = loadBoard('mps2-an385');
+    const rogue = await loadSandboxModules({ rogue: true });
+    const ram = { name: 'RAM', base: board.ram.origin, size: board.ram.size, access: 'rw' as const };
+    const elf = await buildSandboxFirmware(await loadFirmwareRuntime(board), rogue, { grants: [...grantedRanges(board), ram] });
+    const elfPath = join(work, 'control.elf');
+    writeFileSync(elfPath, elf);
+    const run = parseSandboxOutput((await runOnQemu(elfPath, board, { timeoutMs: 60_000 })).output);
+    const unseen = Object.entries(seen).filter(([name, ok]) => {
+      const outcome = run.outcomes.get(rogue.attacks.findIndex((a) => a.name === name));
+      return outcome === undefined || outcome.result.kind !== 'value' || !ok(outcome);
+    }).map(([name]) => name);
+    expect(unseen).toEqual([]);
+    expect(run.ended).toBe(true);
   }, 120_000);
 });

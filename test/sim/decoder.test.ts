@@ -106,7 +106,9 @@ function canonicalOurs(text: string): string {
 }
 /** objdump's spellings of what only the decoder reads. */
 function canonicalTheirs(text: string): string {
-  return normalizeObjdump(text)
+  // VMOV.F32's immediate: objdump prints the raw abcdefgh and the value in a comment.
+  const floatImmediate = text.replace(/^(vmov\.f32\s+\S+,\s*)#\d+\s+@ 0x[0-9a-f]+\s+(\S+)$/, (_, head: string, value: string) => `${head}#${Number(value)}`);
+  return normalizeObjdump(floatImmediate)
     .replace(/^adr (\S+), 0x[0-9a-f]+/, 'adr $1')
     .replace(/^(add|sub)w (\S+), pc, #(\d+)$/, 'adr $2')
     .replace(/^add (\S+), pc, #(\d+)$/, 'adr $1')
@@ -120,7 +122,6 @@ function canonicalTheirs(text: string): string {
     .replace(/^mrs (\S+), psr$/, 'mrs $1, xpsr')
     .replace(/^mrs (\S+), cpsr$/, 'mrs $1, apsr')
     .replace(/^nop$/, 'mov r8, r8')
-    .replace(/^(vmov\.f32 \S+, )#\d+\s+@ 0x[0-9a-f]+\s+(\S+)$/, (_, head: string, value: string) => `${head}#${Number(value)}`)
     .replace(/, #0\]/, ']');
 }
 

@@ -1,4 +1,5 @@
-// The cycle model against the Cortex-M3/M4 TRMs' Table 3-1 (instruction set summary):
+// The cycle model against the Cortex-M3/M4 TRMs' Table 3-1 (instruction set summary) and
+// the Cortex-M4 TRM's Table 7-1 (FPU instructions):
 // each case assembles a short sequence (arm-none-eabi-as) and checks the cycles it adds
 // over an empty program, interpreted and with every block JIT-compiled (threshold 0).
 
@@ -22,7 +23,7 @@ function assemble(body: string): Uint8Array {
   const source = `.syntax unified\n.thumb\n.section .vectors\n${vectors.map((v) => `.word ${v}`).join('\n')}\n.text\n.thumb_func\nreset:\n${body}\n  movs r0, #0x18\n  ldr r1, =0x20026\n  bkpt 0xab\n.ltorg\n.thumb_func\nsvc_handler:\n  bx lr\n`;
   writeFileSync(join(work, 'p.s'), source);
   writeFileSync(join(work, 'p.ld'), 'SECTIONS { .text 0 : { KEEP(*(.vectors)) *(.text*) } }');
-  execFileSync('arm-none-eabi-as', ['-mthumb', '-mcpu=cortex-m4', join(work, 'p.s'), '-o', join(work, 'p.o')]);
+  execFileSync('arm-none-eabi-as', ['-mthumb', '-mcpu=cortex-m4', '-mfpu=fpv4-sp-d16', join(work, 'p.s'), '-o', join(work, 'p.o')]);
   execFileSync('arm-none-eabi-ld', ['-T', join(work, 'p.ld'), join(work, 'p.o'), '-o', join(work, 'p.elf')]);
   return readFileSync(join(work, 'p.elf'));
 }
@@ -101,5 +102,26 @@ describe('cycle model (TRM Table 3-1)', () => {
   it('exceptions: entry 12, return 10 cycles', () => {
     // svc (1) + entry (12) + bx lr (1) + return (10); the return resumes without a refill.
     expect(bodyCycles('  svc 0')).toBe(24);
+  });
+
+  /** Cycles of FPU code on the M4F, after CPACR grants CP10/CP11 (not counted). */
+  const ENABLE_FPU = '  ldr r0, =0xE000ED88\n  mov r1, #0xf00000\n  str r1, [r0]\n';
+  const fpuCycles = (body: string): number => bodyCycles(ENABLE_FPU + body, m4) - bodyCycles(ENABLE_FPU, m4);
+
+  it('FPU (M4 TRM Table 7-1): VDIV/VSQRT 14, multiply-accumulate 3, VLDR 2 (3 for D), lists 1 + N, the rest 1', () => {
+    expect(fpuCycles('  vadd.f32 s0, s1, s2\n  vmul.f32 s3, s0, s0\n  vabs.f32 s4, s3\n  vcmp.f32 s4, #0\n  vmrs APSR_nzcv, fpscr')).toBe(5);
+    expect(fpuCycles('  vmov.f32 s0, #1.0\n  vmov s1, r1\n  vmov r2, s0\n  vcvt.s32.f32 s2, s0')).toBe(4);
+    expect(fpuCycles('  vdiv.f32 s0, s1, s2')).toBe(14);
+    expect(fpuCycles('  vsqrt.f32 s0, s1')).toBe(14);
+    expect(fpuCycles('  vmla.f32 s0, s1, s2\n  vfma.f32 s0, s1, s2\n  vnmls.f32 s0, s1, s2')).toBe(9);
+    expect(fpuCycles('  vldr s0, [sp, #-8]\n  vstr s0, [sp, #-8]\n  vldr d1, [sp, #-8]')).toBe(2 + 2 + 3);
+    expect(fpuCycles('  vpush {s16-s19}\n  vpop {d8-d9}\n  vmov r0, r1, d0')).toBe(5 + 5 + 2);
+  });
+
+  it('FPU instructions on a core without an FPU (the M3) are a UsageFault (NOCP), not a cost', () => {
+    const board = { ...m3 };
+    const machine = new Machine(board, readLoadImage(assemble('  vadd.f32 s0, s0, s0'), 'p.elf'), { onConsole: () => {} });
+    expect(machine.run(10_000).kind).toBe('lockup'); // no fault handler in this vector table
+    expect(machine.scs.cfsr & (1 << 19)).not.toBe(0);
   });
 });

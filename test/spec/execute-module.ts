@@ -108,6 +108,41 @@ function judge(ctx: FirmwareContext, file: string, cmd: WastCommand, outcome: Ca
   return failed(file, cmd, 'wrong result', `${call}: expected ${expected.map(describeValue).join(', ') || 'no result'}, got ${got}`);
 }
 
+/** More RAM than any microcontroller we target has (SRAM plus external PSRAM). */
+const ANY_MCU_BYTES = 16 * 1024 * 1024;
+
+const kibOf = (bytes: number): number => Math.floor(bytes / 1024);
+
+/** The skip reason of a result that needs more linear memory than the board has. */
+function beyondPhysical(physicalBytes: number): string {
+  return `memory: beyond ${kibOf(physicalBytes)} KiB physical`;
+}
+
+function refusedGrowthReason(pages: number, run: HarnessRun): string {
+  const bytes = pages * 65536;
+  if (bytes > ANY_MCU_BYTES) return `memory: growth to ${pages} pages (${Math.round(bytes / 1048576)} MiB) cannot hold on any MCU`;
+  return beyondPhysical(run.physicalMemoryBytes ?? 0);
+}
+
+/**
+ * A failed result that is the board's RAM rather than a bug: a memory.grow in this call
+ * (or earlier in this boot, whose state the call sees) was refused for want of RAM, or an
+ * out-of-bounds trap hit linear memory the linker fitted below its declared size.
+ */
+function asMemoryLimit(file: string, cmd: WastCommand, index: number, outcome: CallOutcome, run: HarnessRun, result: CommandResult): CommandResult {
+  if (result.status !== 'fail') return result;
+  const refused = [...run.refusedGrowth].filter(([at]) => at <= index).sort(([a], [b]) => a - b)[0];
+  if (refused !== undefined) return skipped(file, cmd, refusedGrowthReason(refused[1], run));
+  const oob = outcome.kind === 'trap' && outcome.trap === TRAP_KINDS['out of bounds memory access'];
+  if (oob && run.fittedMemory !== undefined) return skipped(file, cmd, beyondPhysical(run.fittedMemory.physicalBytes));
+  return result;
+}
+
+/** A data segment the runtime could not place because linear memory was fitted below its offset. */
+function segmentBeyondFittedMemory(run: HarnessRun): boolean {
+  return run.fittedMemory !== undefined && run.otherLines.some((l) => /^error: data segment \d+ .*does not fit/.test(l));
+}
+
 /** A failure on fitted memory says so, even when the trap that explains it came earlier. */
 function withFittingNote(ctx: FirmwareContext, run: HarnessRun, result: CommandResult): CommandResult {
   const note = fittedNote(ctx, run);
@@ -199,6 +234,7 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
       return failAll(file, unit, reason, errorDetail(e));
     }
     if (!run.ready) {
+      if (first === 0 && segmentBeyondFittedMemory(run)) return skipAll(file, unit, beyondPhysical(run.fittedMemory!.physicalBytes));
       if (first === 0) return failAll(file, unit, `instantiation failed: ${deathReason(ctx, run)}`, consoleSummary(run));
       // A restart that no longer instantiates: nothing more can run.
       callCommands.slice(first).forEach((c) => results.set(c, failed(file, c, deathReason(ctx, run), consoleSummary(run))));
@@ -206,7 +242,8 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
     }
     moduleResult ??= passed(file, unit.command);
     for (const [index, outcome] of run.outcomes) {
-      results.set(callCommands[index]!, withFittingNote(ctx, run, judge(ctx, file, callCommands[index]!, outcome, run, first > 0)));
+      const judged = judge(ctx, file, callCommands[index]!, outcome, run, first > 0);
+      results.set(callCommands[index]!, withFittingNote(ctx, run, asMemoryLimit(file, callCommands[index]!, index, outcome, run, judged)));
     }
     if (run.ended) break;
     let dead = first;

@@ -12,6 +12,8 @@
 //   spec:ready             the module is instantiated (start function done)
 //   spec:<i> = <hex>...    call i returned, with its results' raw bits (none, one or more)
 //   spec:<i> ! <kind>      call i trapped with that trap kind (docs/abi.md)
+//   spec:<i> ~ <pages>     during call i, memory.grow to that many pages was refused for
+//                          want of RAM on the board (not for the declared maximum)
 //   spec:end               every call ran
 
 import { HARNESS_TRAP_RECOVERY_C } from '../../src/driver/harness-firmware.js';
@@ -125,6 +127,10 @@ void ${HARNESS_ENTRY}(void) {
       harness_armed = 0;
     } else {
       spec_put_trap(i, harness_trap_kind);
+    }
+    if (mcu_memory_refused_pages != 0) {
+      spec_put_index(i); mcu_console_puts(" ~ "); mcu_console_put_dec(mcu_memory_refused_pages); mcu_console_putc('\n');
+      mcu_memory_refused_pages = 0;
     }
   }
   mcu_console_puts("spec:end\n");

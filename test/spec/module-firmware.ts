@@ -101,21 +101,27 @@ export interface HarnessRun {
   readonly otherLines: readonly string[];
   /** The linker's fitting of linear memory, when it gave less than declared. */
   readonly fittedMemory?: { readonly declaredBytes: number; readonly physicalBytes: number };
+  /** Bytes of RAM the primary linear memory may use (its size and growth), when it has one. */
+  readonly physicalMemoryBytes?: number;
+  /** Per call index: the page count a memory.grow in it asked for and the board could not give. */
+  readonly refusedGrowth: ReadonlyMap<number, number>;
 }
 
 export type CallOutcome = { readonly kind: 'return'; readonly values: readonly bigint[] } | { readonly kind: 'trap'; readonly trap: number };
 
-export function parseHarnessOutput(output: string): Pick<HarnessRun, 'ready' | 'ended' | 'outcomes' | 'otherLines'> {
+export function parseHarnessOutput(output: string): Pick<HarnessRun, 'ready' | 'ended' | 'outcomes' | 'otherLines' | 'refusedGrowth'> {
   const outcomes = new Map<number, CallOutcome>();
+  const refusedGrowth = new Map<number, number>();
   const otherLines: string[] = [];
   let ready = false;
   let ended = false;
   for (const line of output.split(/\r?\n/)) {
-    const m = /^spec:(\d+) ([=!])((?: [0-9a-f]+)*)$/.exec(line);
+    const m = /^spec:(\d+) ([=!~])((?: [0-9a-f]+)*)$/.exec(line);
     if (m !== null) {
       const index = Number(m[1]);
       const words = m[3]!.split(' ').filter((w) => w !== '');
-      if (m[2] === '!') outcomes.set(index, { kind: 'trap', trap: Number(words[0]) });
+      if (m[2] === '~') refusedGrowth.set(index, Number(words[0]));
+      else if (m[2] === '!') outcomes.set(index, { kind: 'trap', trap: Number(words[0]) });
       else outcomes.set(index, { kind: 'return', values: words.map((w) => BigInt(`0x${w}`)) });
     } else if (line === 'spec:ready') {
       ready = true;
@@ -125,7 +131,7 @@ export function parseHarnessOutput(output: string): Pick<HarnessRun, 'ready' | '
       otherLines.push(line);
     }
   }
-  return { ready, ended, outcomes, otherLines };
+  return { ready, ended, outcomes, otherLines, refusedGrowth };
 }
 
 /**
@@ -149,6 +155,7 @@ export async function runHarnessFirmware(ctx: FirmwareContext, module: CompiledM
       exitCode: result.exitCode,
       timedOut: result.timedOut,
       ...(mem !== undefined && mem.fitted ? { fittedMemory: { declaredBytes: mem.declaredBytes, physicalBytes: mem.physicalBytes } } : {}),
+      ...(mem !== undefined && { physicalMemoryBytes: mem.physicalBytes }),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,12 @@
   (type $binary (func (param i32 i32) (result i32)))
   (type $unary64 (func (param i32) (result i64)))
   (import "victim" "add" (func $vadd (type $binary)))
+  (import "victim" "fill_past_end" (func $victim_fill_past_end (result i32)))
+  (import "victim" "copy_past_end" (func $victim_copy_past_end (result i32)))
+  (import "victim" "init_past_end" (func $victim_init_past_end (result i32)))
+  (import "victim" "grow" (func $victim_grow (result i32)))
+  (import "victim" "fill_and_copy_inside" (func $victim_fill_and_copy_inside (result i32)))
+  (import "victim" "init_inside" (func $victim_init_inside (result i32)))
   (import "mcu" "read32" (func $read32 (param i32) (result i32)))
   (import "mcu" "read16" (func $read16 (param i32) (result i32)))
   (import "mcu" "write32" (func $write32 (param i32 i32)))
@@ -23,6 +29,10 @@
   ;; The console UART's base and one side-effect-free register in it: the harness sets them.
   (global $uart (export "uart_base") (mut i32) (i32.const 0))
   (global $uart_status (export "uart_status") (mut i32) (i32.const 0))
+  ;; Where linear memory and the victim's memory are: only the control run's rogue
+  ;; attacks (rogue.wat, granted all of RAM) use them, to prove the checks see damage.
+  (global $memory_base (export "memory_base") (mut i32) (i32.const 0))
+  (global $victim_memory (export "victim_memory") (mut i32) (i32.const 0))
 
   ;; Changed by table.copy/init/fill if they wrote anything: so it lives in RAM.
   (table $t 4 8 funcref)
@@ -261,6 +271,26 @@
     (data.drop $dropped)
     (memory.init $dropped (i32.const 0) (i32.const 0) (i32.const 1)) (i32.const 0))
 
+  ;; ---- the same in the victim, whose memory is not the primary one ----
+  ;; trap 4
+  (func (export "attack_victim_fill_past_end") (param $b i32) (param $p i32) (result i32)
+    (call $victim_fill_past_end))
+  ;; trap 4
+  (func (export "attack_victim_copy_past_end") (param $b i32) (param $p i32) (result i32)
+    (call $victim_copy_past_end))
+  ;; trap 4
+  (func (export "attack_victim_init_past_end") (param $b i32) (param $p i32) (result i32)
+    (call $victim_init_past_end))
+  ;; value -1
+  (func (export "attack_victim_grow") (param $b i32) (param $p i32) (result i32)
+    (call $victim_grow))
+  ;; value 1
+  (func (export "attack_victim_fill_and_copy_inside") (param $b i32) (param $p i32) (result i32)
+    (call $victim_fill_and_copy_inside))
+  ;; value 1
+  (func (export "attack_victim_init_inside") (param $b i32) (param $p i32) (result i32)
+    (call $victim_init_inside))
+
   ;; ---- bulk table operations over the end ----
   ;; trap 10
   (func (export "attack_table_copy_dst_past_end") (param $b i32) (param $p i32) (result i32)
@@ -294,4 +324,5 @@
     (table.grow $t (ref.null func) (i32.const -1)))
 
   ;; @memory-access-matrix
+  ;; @rogue
 )

@@ -33,6 +33,38 @@
       (then (local.set $bad (i32.or (local.get $bad) (i32.const 4)))))
     (local.get $bad))
 
+  ;; Bulk memory and memory.grow in a module whose memory is not the primary one: runtime-c's
+  ;; helpers must work on this module's memory and bound (1024 bytes), not the primary's.
+  (data $head "\05\12\1f\2c")
+  (data $a5 "\a5\a5\a5\a5")
+  ;; Past this memory's end, well inside the primary one: must trap.
+  (func (export "fill_past_end") (result i32)
+    (memory.fill (i32.const 1000) (i32.const 0xa5) (i32.const 100)) (i32.const 0))
+  (func (export "copy_past_end") (result i32)
+    (memory.copy (i32.const 1000) (i32.const 0) (i32.const 100)) (i32.const 0))
+  (func (export "init_past_end") (result i32)
+    (memory.init $a5 (i32.const 1022) (i32.const 0) (i32.const 4)) (i32.const 0))
+  ;; memory.grow cannot grow a memory outside the primary one: -1, and nothing else changes.
+  (func (export "grow") (result i32)
+    (memory.grow (i32.const 1)))
+  ;; In bounds: each must land in this memory (and put the pattern back). 1 when it did.
+  (func (export "fill_and_copy_inside") (result i32)
+    (local $ok i32)
+    (memory.fill (i32.const 1020) (i32.const 0x11) (i32.const 4))
+    (local.set $ok (i32.eq (i32.load (i32.const 1020)) (i32.const 0x11111111)))
+    (memory.copy (i32.const 1020) (i32.const 1008) (i32.const 4))
+    (local.set $ok (i32.and (local.get $ok) (i32.eq (i32.load (i32.const 1020)) (i32.load (i32.const 1008)))))
+    ;; the pattern back: bytes 1020..1023
+    (i32.store8 (i32.const 1020) (call $pattern (i32.const 1020)))
+    (i32.store8 (i32.const 1021) (call $pattern (i32.const 1021)))
+    (i32.store8 (i32.const 1022) (call $pattern (i32.const 1022)))
+    (i32.store8 (i32.const 1023) (call $pattern (i32.const 1023)))
+    (local.get $ok))
+  ;; Writes this module's own first four bytes (the pattern) over themselves: 1 when they are.
+  (func (export "init_inside") (result i32)
+    (memory.init $head (i32.const 0) (i32.const 0) (i32.const 4))
+    (i32.eq (i32.load (i32.const 0)) (i32.const 0x2c1f1205)))
+
   ;; a + b + the byte at address 3 (44): reads its own memory, so r9 must be switched.
   (func (export "add") (param $a i32) (param $b i32) (result i32)
     (i32.add (i32.add (local.get $a) (local.get $b)) (i32.load8_u (i32.const 3)))))
