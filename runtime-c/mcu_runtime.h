@@ -45,7 +45,7 @@ extern volatile uint32_t mcu_memory_refused_pages;
  * memory.grow) work on this one, with the bound in its own context at [r9-4]. */
 uint8_t *mcu_running_memory(void);
 uint32_t mcu_running_bound(void);
-/* Host pointer to `size` bytes at linear-memory offset `offset`, or 0 when out of bounds. */
+/* Host pointer to `size` bytes at offset `offset` of the running memory, or 0 when out of bounds. */
 uint8_t *mcu_memory_at(uint32_t offset, uint32_t size);
 
 /* ---- clock.c ---- */

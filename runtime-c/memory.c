@@ -45,10 +45,12 @@ uint32_t mcu_running_bound(void) {
   return ((volatile struct memory_context *)((uintptr_t)mcu_running_memory() - sizeof(struct memory_context)))->bound;
 }
 
+/* The caller's memory (r9), not the primary one: WASI and env.abort serve whichever module
+ * calls them, and must not reach into another module's memory. */
 uint8_t *mcu_memory_at(uint32_t offset, uint32_t size) {
-  uint32_t bound = mcu_memory_bound();
+  uint32_t bound = mcu_running_bound();
   if (size > bound || offset > bound - size) return 0;
-  return __mcu_linear_memory + offset;
+  return mcu_running_memory() + offset;
 }
 
 /* min(pages * 64 KiB, physical) without overflowing 32 bits for large page counts. */

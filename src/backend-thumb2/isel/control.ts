@@ -107,7 +107,61 @@ function emitRangeSearch(ctx: SelectionContext, index: Reg, ranges: readonly Cas
   emitRangeSearch(ctx, index, ranges.slice(mid), srcOffset);
 }
 
-/** br_table(i, T0..Tn-1, D) -> binary search of case ranges with unsigned compares. */
+/** Cases per bit-test chunk: one 32-bit mask says which of two targets each case takes. */
+const CHUNK = 32;
+
+/**
+ * A table whose targets alternate (many ranges, few targets per 32 cases): a binary search
+ * over chunks of 32 cases, then in each chunk a branch (one target), a bit test of a mask
+ * (two targets) or a range search (more). br_table.wast's 24,691-entry table of alternating
+ * targets is ~10 bytes per case as ranges, ~1 byte per case this way.
+ */
+function worthBitTests(labels: readonly Label[], rangeCount: number): boolean {
+  const chunks = Math.ceil((labels.length - 1) / CHUNK);
+  return labels.length > 2 * CHUNK && rangeCount > 4 * chunks;
+}
+
+function emitBitTests(ctx: SelectionContext, index: Reg, labels: readonly Label[], srcOffset: number): void {
+  const cases = labels.length - 1;
+  const fallback = labels[cases]!;
+  ctx.emit({ op: 'cmp', rn: index, src: ctx.immOperand(cases) });
+  ctx.emit({ op: 'b', cond: 'cs', target: fallback });
+  const chunkIndex = ctx.newVreg();
+  const bit = ctx.newVreg();
+  ctx.emit({ op: 'lsr', rd: chunkIndex, rm: index, src: { kind: 'imm', value: 5 }, s: 'any' });
+  ctx.emit({ op: 'and', rd: bit, rn: index, src: { kind: 'imm', value: CHUNK - 1 }, s: 'any' });
+  const chunkRanges: CaseRange[] = [];
+  for (let c = 0; c * CHUNK < cases; c++) {
+    const chunk = labels.slice(c * CHUNK, Math.min(cases, (c + 1) * CHUNK));
+    const targets = [...new Set(chunk)];
+    const last = chunkRanges[chunkRanges.length - 1];
+    if (targets.length === 1 && last !== undefined && last.label === targets[0]) {
+      chunkRanges[chunkRanges.length - 1] = { ...last, hi: c };
+      continue;
+    }
+    const label = targets.length === 1 ? targets[0]! : ctx.newLocalBlock(srcOffset);
+    chunkRanges.push({ lo: c, hi: c, label });
+    if (targets.length === 1) continue;
+    const saved = ctx.current;
+    ctx.switchTo(label);
+    if (targets.length === 2) emitMaskTest(ctx, bit, chunk, targets as [Label, Label]);
+    else emitRangeSearch(ctx, index, caseRanges([...chunk, chunk[chunk.length - 1]!]).map((r) => ({ ...r, lo: r.lo + c * CHUNK, hi: r.hi + c * CHUNK })), srcOffset);
+    ctx.switchTo(saved);
+  }
+  emitRangeSearch(ctx, chunkIndex, chunkRanges, srcOffset);
+}
+
+/** Bit k of the mask set: case k of the chunk goes to the second target. */
+function emitMaskTest(ctx: SelectionContext, bit: Reg, chunk: readonly Label[], [first, second]: [Label, Label]): void {
+  const mask = chunk.reduce((m, label, k) => (label === second ? m | (1 << k) : m), 0);
+  const shifted = ctx.newVreg();
+  ctx.emit({ op: 'lsr', rd: shifted, rm: ctx.materialize(mask), src: { kind: 'reg', rs: bit }, s: 'any' });
+  ctx.emit({ op: 'tst', rn: shifted, src: { kind: 'imm', value: 1 } });
+  ctx.emit({ op: 'b', cond: 'ne', target: second });
+  ctx.emit({ op: 'b', target: first });
+}
+
+/** br_table(i, T0..Tn-1, D) -> binary search of case ranges with unsigned compares (or bit tests). */
 const selectBrTable: Rule = (ctx, inst) => {
   const edges = new Map<string, Label>();
   const labels = inst.targets.map((call) => {
@@ -120,7 +174,9 @@ const selectBrTable: Rule = (ctx, inst) => {
     return label;
   });
   const index = ctx.useReg(inst.args[0]!);
-  emitRangeSearch(ctx, index, caseRanges(labels), inst.srcOffset);
+  const ranges = caseRanges(labels);
+  if (worthBitTests(labels, ranges.length)) emitBitTests(ctx, index, labels, inst.srcOffset);
+  else emitRangeSearch(ctx, index, ranges, inst.srcOffset);
 };
 
 /** trap(kind) -> udf #kind. */

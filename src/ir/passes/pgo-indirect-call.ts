@@ -41,8 +41,10 @@ interface Promotion {
 export function run(func: IrFunction, ctx: PassContext): void {
   const { profile, module } = ctx;
   if (profile === undefined || module === undefined) return;
+  const created = new Set<Block>(); // the kept call_indirects are not promoted again
   for (let bi = 0; bi < func.blocks.length; bi++) {
     const block = func.blocks[bi]!;
+    if (created.has(block)) continue;
     const at = block.insts.findIndex((inst) => inst.op === 'call_indirect');
     if (at < 0) continue;
     const call = block.insts[at]!;
@@ -51,7 +53,7 @@ export function run(func: IrFunction, ctx: PassContext): void {
     const top = targets[0];
     const promotion = top !== undefined && total > 0 && top.count >= total * DOMINANT_SHARE ? promotionOf(module, call, top.funcIndex) : undefined;
     if (promotion === undefined) continue; // later call_indirects of this block are in its continuation, if split
-    promote(func, bi, at, promotion);
+    created.add(promote(func, bi, at, promotion));
     profile.decisions.callsPromoted++;
   }
 }
@@ -69,8 +71,9 @@ function promotionOf(module: IrModule, call: Inst, callee: number): Promotion | 
   return hi - lo + 1 === indices.length ? { callee, lo, hi } : undefined;
 }
 
-/** Split func.blocks[blockIndex] at its call_indirect insts[callIndex] into the guarded pair. */
-function promote(func: IrFunction, blockIndex: number, callIndex: number, p: Promotion): void {
+/** Split func.blocks[blockIndex] at its call_indirect insts[callIndex] into the guarded pair;
+ *  returns the block that keeps the call_indirect. */
+function promote(func: IrFunction, blockIndex: number, callIndex: number, p: Promotion): Block {
   const block = func.blocks[blockIndex]!;
   const call = block.insts[callIndex]!;
   let nextId = freshBlockId(func);
@@ -98,6 +101,7 @@ function promote(func: IrFunction, blockIndex: number, callIndex: number, p: Pro
 
   func.blocks.splice(blockIndex + 1, 0, direct, continuation);
   func.blocks.push(indirect);
+  return indirect;
 }
 
 /** New result values of `inst`, typed like `like`'s results. */
