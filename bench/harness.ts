@@ -12,6 +12,7 @@ import { runCounted } from './insn-count.js';
 import { buildMcuAot, functionIndex, mcuAotFunctionSymbol } from './mcu-aot-build.js';
 import { buildNative, compileArm, type NativeOpt } from './native-build.js';
 import type { BenchProgram } from './programs.js';
+import { measureSimSpeed, type SimSpeed } from './sim-speed.js';
 import { buildWasm2c, wasm2cFunctionName } from './wasm2c-build.js';
 import { buildWasmModule, type WasmModule } from './wasm-build.js';
 
@@ -32,9 +33,12 @@ export interface Measurement {
   readonly codeBytes: number;
   /** Milliseconds from .wasm to ELF (Wasm configurations only). */
   readonly compileMs?: number;
-  /** Host simulator counts (src/sim), filled in once the simulator runs these firmwares. */
-  readonly simInstructions?: number;
-  readonly simCycles?: number;
+  /** Instructions of the whole run (QEMU plugin). */
+  readonly totalInstructions?: number;
+  /** The host simulator on the same firmware: counts and speed beside QEMU's (mcu-aot builds, unless --no-sim). */
+  readonly simSpeed?: SimSpeed;
+  /** Why the simulator runs gave no figures (the QEMU measurement above still stands). */
+  readonly simFailure?: string;
 }
 
 export type Outcome =
@@ -55,6 +59,8 @@ export interface HarnessOptions {
   readonly plugin: string;
   readonly configs?: readonly ConfigId[];
   readonly log?: (line: string) => void;
+  /** Run mcu-aot's firmware in the host simulator too (bench/sim-speed.ts). */
+  readonly simulate?: boolean;
 }
 
 interface Firmware {
@@ -99,6 +105,7 @@ async function measure(
     instructions: run.regions[0]!,
     codeBytes,
     ...(firmware.compileMs !== undefined ? { compileMs: firmware.compileMs } : {}),
+    ...(run.total !== undefined ? { totalInstructions: run.total } : {}),
   };
   return { outcome, checksum: verdict.checksum };
 }
@@ -195,10 +202,16 @@ export async function benchmarkProgram(program: BenchProgram, board: Board, opts
       return mcuAotFunctionSymbol(index);
     };
     const own = new Set([...ownWasmIndexes()].map(mcuAotFunctionSymbol));
-    return (await measure(program, board, {
+    const { outcome } = await measure(program, board, {
       elf: built.elf, startSymbol: marker(program.markers.start), stopSymbol: marker(program.markers.stop),
       isOwnCode: (s) => own.has(s), compileMs: built.compileMs,
-    }, opts.plugin, reference)).outcome;
+    }, opts.plugin, reference);
+    if (opts.simulate !== true || outcome.status !== 'ok' || outcome.totalInstructions === undefined) return outcome;
+    try {
+      return { ...outcome, simSpeed: await measureSimSpeed(built.elf, board, outcome.totalInstructions) };
+    } catch (e) {
+      return { ...outcome, simFailure: oneLine(e) };
+    }
   });
 
   const result = {} as Record<ConfigId, Outcome>;

@@ -4,6 +4,7 @@
 // written to bench/RESULTS.md, headed by the command, date and tool versions.
 
 import { CONFIGURATIONS, type ConfigId, type Measurement, type Outcome, type ProgramResult } from './harness.js';
+import { mips } from './sim-speed.js';
 import type { ToolVersion } from './toolchain.js';
 
 export interface ReportInput {
@@ -98,17 +99,42 @@ function metricTable(metric: Metric, results: readonly ProgramResult[]): string[
   return lines;
 }
 
-/** Placeholder for the host simulator's counts (src/sim): filled from Measurement.sim* when present. */
-function simulatorTable(results: readonly ProgramResult[]): string[] {
-  const columns = CONFIGURATIONS.flatMap((c) => [`${c.id} sim insns`, `${c.id} sim cycles`]);
-  const lines = [`| program | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
+const SPEED_EXPLANATION = [
+  "The mcu-aot firmware of each program, whole run (boot to exit), in the host simulator (src/sim) and in QEMU, in the same bench run (bench/sim-speed.ts).",
+  'Instructions: QEMU plugin total and the simulator\'s count (which also counts instructions an IT block skips); cycles: the simulator\'s Cortex-M3/M4 model (src/sim/timing.ts).',
+  'MIPS = instructions / wall time of the run: the simulator with its JIT, with the interpreter alone (JIT off), and QEMU (its plugin count over a run without the plugin, process start included).',
+  'Wall-clock figures depend on the host and its load; counts are deterministic. Geometric means over the programs with figures.',
+].join(' ');
+
+const SPEED_COLUMNS = ['QEMU insns', 'sim insns', 'sim cycles', 'CPI', 'JIT MIPS', 'interpreter MIPS', 'QEMU MIPS', 'JIT / interpreter', 'JIT / QEMU'];
+
+/** The simulator's speed and counts beside QEMU's, per program, with geometric means. */
+function simulatorSpeedTable(results: readonly ProgramResult[]): string[] {
+  const lines = [`| program | ${SPEED_COLUMNS.join(' | ')} |`, `|---|${SPEED_COLUMNS.map(() => '---:').join('|')}|`];
+  const figures: number[][] = [];
   for (const r of results) {
-    const cells = CONFIGURATIONS.flatMap((c) => {
-      const o = r.outcomes[c.id];
-      if (o?.status !== 'ok') return ['', ''];
-      return [o.simInstructions, o.simCycles].map((v) => (v === undefined ? 'pending' : grouped(v)));
-    });
-    lines.push(`| ${r.program} | ${cells.join(' | ')} |`);
+    const o = r.outcomes['mcu-aot'];
+    if (o === undefined || o.status !== 'ok') {
+      lines.push(`| ${r.program} | ${o === undefined ? 'not run' : `no mcu-aot firmware (${o.status})`} |${' |'.repeat(SPEED_COLUMNS.length - 1)}`);
+      continue;
+    }
+    const s = o.simSpeed;
+    if (s === undefined) {
+      lines.push(`| ${r.program} | ${o.simFailure !== undefined ? `**FAILURE**: ${escapeCell(o.simFailure)}` : 'not run (--no-sim)'} |${' |'.repeat(SPEED_COLUMNS.length - 1)}`);
+      continue;
+    }
+    const jit = mips(s.simInstructions, s.jitSeconds);
+    const interpreter = mips(s.simInstructions, s.interpreterSeconds);
+    const qemu = mips(s.qemuInstructions, s.qemuSeconds);
+    figures.push([jit, interpreter, qemu, jit / interpreter, jit / qemu]);
+    lines.push(`| ${r.program} | ${[
+      grouped(s.qemuInstructions), grouped(s.simInstructions), grouped(s.simCycles), (s.simCycles / s.simInstructions).toFixed(2),
+      jit.toFixed(1), interpreter.toFixed(1), qemu.toFixed(1), `${(jit / interpreter).toFixed(2)}x`, `${(jit / qemu).toFixed(3)}x`,
+    ].join(' | ')} |`);
+  }
+  if (figures.length > 0) {
+    const mean = (i: number): number => geomean(figures.map((f) => f[i]!));
+    lines.push(`| geometric mean (${figures.length} programs) | | | | | **${mean(0).toFixed(1)}** | **${mean(1).toFixed(1)}** | **${mean(2).toFixed(1)}** | **${mean(3).toFixed(2)}x** | **${mean(4).toFixed(3)}x** |`);
   }
   return lines;
 }
@@ -152,14 +178,7 @@ export function renderReport(input: ReportInput): string {
     for (const metric of METRICS) {
       out.push(`## ${metric.title}: ${board}`, '', metric.explanation, '', ...metricTable(metric, rows), '');
     }
-    out.push(
-      `## Host simulator counts (src/sim): ${board}`,
-      '',
-      'Reserved for the simulator engineer: instructions and cycles of the same timed region in `src/sim` (Cortex-M3/M4 timing model). "pending" until the simulator runs these firmwares.',
-      '',
-      ...simulatorTable(rows),
-      '',
-    );
+    out.push(`## Simulator speed (MIPS): ${board}`, '', SPEED_EXPLANATION, '', ...simulatorSpeedTable(rows), '');
   }
   return out.join('\n');
 }

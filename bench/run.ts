@@ -28,6 +28,7 @@ interface Args {
   readonly configs: ConfigId[];
   readonly programs: string[];
   readonly output: string;
+  readonly simulate: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -36,9 +37,10 @@ function parseArgs(argv: string[]): Args {
     .option('--board <name...>', `boards to run on (default: ${BENCH_BOARDS.join(', ')})`)
     .option('--config <id...>', `configurations (default: all of ${CONFIGURATIONS.map((c) => c.id).join(', ')})`)
     .option('--output <file>', 'where to write the report', join(BENCH_DIR, 'RESULTS.md'))
+    .option('--no-sim', 'skip the host simulator runs (its speed table)')
     .argument('[programs...]', 'benchmark programs (default: all)')
     .parse(argv, { from: 'user' });
-  const opts = program.opts<{ board?: string[]; config?: string[]; output: string }>();
+  const opts = program.opts<{ board?: string[]; config?: string[]; output: string; sim: boolean }>();
   const known = CONFIGURATIONS.map((c) => c.id as string);
   const badConfig = (opts.config ?? []).find((c) => !known.includes(c));
   if (badConfig !== undefined) throw new Error(`unknown configuration '${badConfig}'; known: ${known.join(', ')}`);
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): Args {
     configs: (opts.config ?? known) as ConfigId[],
     programs: program.args,
     output: opts.output,
+    simulate: opts.sim,
   };
 }
 
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   const results: ProgramResult[] = [];
   for (const board of boards) {
     for (const program of programs) {
-      results.push(await benchmarkProgram(program, board, { workDir, plugin, configs: args.configs, log: (l) => console.error(l) }));
+      results.push(await benchmarkProgram(program, board, { workDir, plugin, configs: args.configs, simulate: args.simulate, log: (l) => console.error(l) }));
     }
   }
   const report = renderReport({

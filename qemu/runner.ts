@@ -64,6 +64,19 @@ function qemuFatalError(stderr: string): string | undefined {
     .find((line) => line.startsWith(`${QEMU}:`) && !line.includes('warning:'));
 }
 
+/** Lines QEMU prints on stderr on every healthy boot: they explain nothing about a failure. */
+const QEMU_NOISE = /warning:|^Timer with period zero, disabling$/;
+
+/** What QEMU said on stderr beyond its usual noise: its last such line, cut to one screen line. */
+function unexplainedStderr(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !QEMU_NOISE.test(l));
+  const last = lines.at(-1);
+  return last === undefined ? undefined : last.length > 160 ? `${last.slice(0, 157)}...` : last;
+}
+
+/** The location of a QEMU failure: the firmware, and the board and machine it ran on. */
+const runWhere = (elfPath: string, board: Board) => ({ file: elfPath, context: `board '${board.name}', QEMU machine '${board.qemuMachine}'` });
+
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
@@ -97,6 +110,12 @@ function feedConsoleInput(child: ChildProcess, input: QemuRunOptions['input']): 
   };
 }
 
+/**
+ * How long to wait, once QEMU has exited, for its output pipes to close. A process it left
+ * behind outside its group (none should) could hold them open forever: the run ends anyway.
+ */
+const PIPE_CLOSE_GRACE_MS = 1000;
+
 export function runOnQemu(elfPath: string, board: Board, opts: QemuRunOptions): Promise<QemuRunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(QEMU, qemuArgs(elfPath, board, opts.extraArgs), {
@@ -107,14 +126,23 @@ export function runOnQemu(elfPath: string, board: Board, opts: QemuRunOptions): 
     let output = '';
     let qemuStderr = '';
     let timedOut = false;
-    const timer = setTimeout(() => {
+    let settled = false;
+    const stop = (): void => {
       timedOut = true;
       killGroup(child.pid);
-    }, opts.timeoutMs);
-    opts.signal?.addEventListener('abort', () => {
-      timedOut = true;
-      killGroup(child.pid);
-    });
+    };
+    const timer = setTimeout(stop, opts.timeoutMs);
+    opts.signal?.addEventListener('abort', stop);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      opts.signal?.removeEventListener('abort', stop);
+      detachInput();
+      return true;
+    };
 
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -127,32 +155,48 @@ export function runOnQemu(elfPath: string, board: Board, opts: QemuRunOptions): 
     });
 
     child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      if (!settle()) return;
       if (err.code === 'ENOENT') reject(userError('toolchain', `'${QEMU}' not found on PATH`, {}, QEMU_HINT));
-      else reject(userError('qemu', `cannot start ${QEMU}: ${err.message}`, { file: elfPath }));
+      else reject(userError('qemu', `cannot start ${QEMU}: ${err.message}`, runWhere(elfPath, board)));
     });
 
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      detachInput();
+    const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (!settle()) return;
       if (timedOut) {
         const seconds = (opts.timeoutMs / 1000).toString();
         resolve({
           exitCode: -1, output, timedOut, qemuStderr,
-          message: `the firmware did not exit within ${seconds} s on ${board.name} (QEMU ${board.qemuMachine}); QEMU was killed`,
+          message: `${elfPath} did not exit within ${seconds} s on ${board.name} (QEMU ${board.qemuMachine}); QEMU was killed`,
         });
         return;
       }
-      const fatal = code !== 0 && output === '' ? qemuFatalError(qemuStderr) : undefined;
-      if (fatal !== undefined) {
-        reject(userError('qemu', fatal.slice(QEMU.length + 1).trim(), { file: elfPath, context: `machine '${board.qemuMachine}'` }));
-        return;
-      }
-      if (code === null) {
-        reject(userError('qemu', `${QEMU} was killed by ${signal ?? 'a signal'}`, { file: elfPath }));
-        return;
-      }
-      resolve({ exitCode: code, output, timedOut, qemuStderr });
+      const failure = qemuFailure(code, signal, output, qemuStderr, opts.extraArgs);
+      if (failure !== undefined) reject(userError('qemu', failure, runWhere(elfPath, board)));
+      else resolve({ exitCode: code!, output, timedOut, qemuStderr });
+    };
+    child.on('close', finish);
+    child.on('exit', (code, signal) => {
+      graceTimer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, signal);
+      }, PIPE_CLOSE_GRACE_MS);
     });
   });
+}
+
+/**
+ * Why QEMU itself failed, as opposed to the firmware ending with a code: it died of a
+ * signal, it reported a fatal error, or it exited nonzero before the firmware printed
+ * anything, saying something on stderr that is not its usual noise. (With extra arguments
+ * such as `-d int` stderr is the user's log, so only the first two count.)
+ */
+function qemuFailure(code: number | null, signal: NodeJS.Signals | null, output: string, stderr: string, extraArgs: readonly string[] = []): string | undefined {
+  const said = unexplainedStderr(stderr);
+  if (code === null) return `${QEMU} was killed by ${signal ?? 'a signal'}${said !== undefined ? `; it said: ${said}` : ''}`;
+  if (code === 0 || output !== '') return undefined;
+  const fatal = qemuFatalError(stderr);
+  if (fatal !== undefined) return fatal.slice(QEMU.length + 1).trim();
+  if (said !== undefined && extraArgs.length === 0) return `${QEMU} exited with status ${code} before the firmware printed anything; it said: ${said}`;
+  return undefined;
 }

@@ -8,6 +8,7 @@ import { statusLine } from './progress.js';
 import { listBoards, loadBoard } from '../driver/board.js';
 import { build, EMIT_EXTENSIONS, type EmitKind } from '../driver/build.js';
 import { parseGrantFlag } from '../driver/peripherals.js';
+import { boardRecordedInFile } from '../driver/firmware-board.js';
 import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettings, type PeripheralGrant } from '../driver/project.js';
 import { formatSizeReport, sizeOfFirmware } from '../driver/size.js';
 import { disasmFirmware, formatListing } from '../driver/disasm.js';
@@ -20,7 +21,7 @@ import { DEFAULT_INIT_BOARD, initProject, parseInitLanguage } from '../driver/in
 import { flash, type FlashMethod } from '../flash/flash.js';
 import { formatTestResult, formatTestSummary, runTests } from '../driver/test.js';
 import { junitXml } from '../driver/junit.js';
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../driver/output.js';
 import { basename } from 'node:path';
 
 const EXIT_USER_ERROR = 1;
@@ -110,9 +111,12 @@ interface CompileFlags {
 
 /** Flags over the project config of the current folder (mcu-aot.toml), flags winning. */
 function commonBuildOptions(input: string | undefined, flags: CompileFlags & { output?: string }, outputExtension: string) {
+  const config = findProjectConfig(process.cwd());
+  // Without --board or a project's board, a firmware ELF says which board it was built for.
+  const recorded = flags.board === undefined && config?.board === undefined && input !== undefined ? boardRecordedInFile(input) : undefined;
   const { memory, stackSize, optLevel, profile, output, bounds, ...settings } = resolveProjectSettings(
-    { ...flags, ...(input !== undefined ? { input } : {}) },
-    findProjectConfig(process.cwd()),
+    { ...flags, ...(input !== undefined ? { input } : {}), ...(recorded !== undefined ? { board: recorded } : {}) },
+    config,
     outputExtension,
   );
   return {
@@ -212,7 +216,7 @@ compileOptions(
     },
   });
   out(`${formatTestSummary(report)}\n`);
-  if (flags.junit !== undefined) writeFileSync(flags.junit, junitXml(report, basename(options.input)));
+  if (flags.junit !== undefined) writeFileAtomic(flags.junit, junitXml(report, basename(options.input)));
   process.exitCode = report.failed > 0 ? 1 : 0;
 });
 

@@ -121,21 +121,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     : await compileAndLink(opts, main);
   if (result === undefined) return { outputs: [main] };
   const stem = join(dirname(main), basename(main, extname(main)));
-  const outputs: string[] = [];
-  const write = (path: string, data: Uint8Array | string): void => {
-    writeFileAtomic(path, data);
-    outputs.push(path);
-  };
-  if (opts.emit === 'elf') {
-    write(main, result.elf);
-    write(`${stem}.bin`, result.bin);
-    write(`${stem}.map`, result.map);
-  } else if (opts.emit === 'bin') {
-    write(main, result.bin);
-  } else {
-    write(main, result.hex);
-  }
-  return { outputs, link: result };
+  const files: [string, Uint8Array | string][] = opts.emit === 'elf'
+    ? [[main, result.elf], [`${stem}.bin`, result.bin], [`${stem}.map`, result.map]]
+    : [[main, opts.emit === 'bin' ? result.bin : result.hex]];
+  // The main output last: once it is there, its .bin and .map are from the same build.
+  for (const [path, data] of [...files.slice(1), files[0]!]) writeFileAtomic(path, data);
+  return { outputs: files.map(([path]) => path), link: result };
 }
 
 /** The single-module build: the object alone (written here) for --emit obj, else linked. */

@@ -1,11 +1,13 @@
 // Which board a firmware ELF is for. Every firmware mcu-aot links records its board's name
 // in a non-allocated `.mcu_aot.board` section (never loaded: the memory image, .bin and .hex
 // are unchanged). `mcu-aot flash`, `run` and `sim` refuse an ELF recorded for another board
-// before touching anything. An ELF without the record (linked by gcc, say) is accepted when
-// its load segments lie in the board's flash or RAM, and refused otherwise: a misplaced
-// segment would be written to nothing, or over a peripheral, on the real board.
+// before touching anything, and take the recorded board when given none (no --board, no
+// project). An ELF without the record (linked by gcc, say) is accepted when its load
+// segments lie in the board's flash or RAM, and refused otherwise: a misplaced segment
+// would be written to nothing, or over a peripheral, on the real board.
 
 import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { userError } from '../diagnostics/errors.js';
 import { readExecutable, type ExecutableFile, type ExecutableSegment } from '../elf/read-executable.js';
 import type { Board, MemoryRegion } from './board.js';
@@ -24,6 +26,15 @@ export function recordedBoard(elf: ExecutableFile, bytes: Uint8Array): string | 
   const contents = bytes.subarray(section.fileOffset, section.fileOffset + section.size);
   const end = contents.indexOf(0);
   return new TextDecoder().decode(end < 0 ? contents : contents.subarray(0, end));
+}
+
+/** The board recorded in the firmware file `file` (an .elf), for a command given no --board
+ *  and no project board; undefined for other inputs and for an ELF without the record. An
+ *  unreadable or broken ELF is reported here, as the command would report it anyway. */
+export function boardRecordedInFile(file: string): string | undefined {
+  if (extname(file) !== '.elf') return undefined;
+  const bytes = readFirmwareFile(file);
+  return recordedBoard(readExecutable(bytes, file), bytes);
 }
 
 /** One way a segment misses the board's memory: the bytes a loader writes (at the load
@@ -76,12 +87,15 @@ export function checkFirmwareBoard(bytes: Uint8Array, file: string, board: Board
 
 /** Read a firmware ELF and check it against `board` (checkFirmwareBoard); its bytes. */
 export function readFirmwareForBoard(file: string, board: Board): Uint8Array {
-  let bytes: Uint8Array;
+  const bytes = readFirmwareFile(file);
+  checkFirmwareBoard(bytes, file, board);
+  return bytes;
+}
+
+function readFirmwareFile(file: string): Uint8Array {
   try {
-    bytes = new Uint8Array(readFileSync(file));
+    return new Uint8Array(readFileSync(file));
   } catch (e) {
     throw userError('input', `cannot read '${file}': ${(e as Error).message}`);
   }
-  checkFirmwareBoard(bytes, file, board);
-  return bytes;
 }

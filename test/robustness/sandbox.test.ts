@@ -33,13 +33,15 @@ beforeAll(async () => {
 /** What Node cannot run: HAL register accesses, and physical limits below the declared memory
  *  (the primary one's, and the victim's 1024 reserved bytes). */
 const PHYSICAL_LIMIT_ATTACKS = new Set(['attack_grow_past_physical', 'attack_victim_fill_past_end', 'attack_victim_copy_past_end', 'attack_victim_init_past_end', 'attack_victim_grow']);
-const nodeCannot = (attack: Attack): boolean => attack.name.startsWith('attack_mmio_') || PHYSICAL_LIMIT_ATTACKS.has(attack.name);
+const nodeCannot = (attack: Attack): boolean =>
+  attack.name.startsWith('attack_mmio_') || attack.name.startsWith('attack_victim_wasi_') || PHYSICAL_LIMIT_ATTACKS.has(attack.name);
 
 type NodeOutcome = { kind: 'value'; value: number } | { kind: 'trap'; message: string };
 
 /** Fresh instances in Node (victim, then attacker): init, the attack, then the attacker's own check. */
 function runInNode(wasm: Uint8Array, attack: string, bound: number, physical: number): { outcome: NodeOutcome; check: number } {
-  const victim = new WebAssembly.Instance(new WebAssembly.Module(modules.victim as Uint8Array<ArrayBuffer>), {});
+  const wasi = { fd_write: () => { throw new Error('fd_write in Node'); } }; // only the victim_wasi_* attacks call it
+  const victim = new WebAssembly.Instance(new WebAssembly.Module(modules.victim as Uint8Array<ArrayBuffer>), { wasi_snapshot_preview1: wasi });
   const imports = {
     victim: victim.exports,
     mcu: Object.fromEntries(['read32', 'read16', 'write32', 'write8'].map((n) => [n, () => { throw new Error(`mcu.${n} in Node`); }])),

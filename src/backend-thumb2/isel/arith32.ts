@@ -5,6 +5,7 @@ import type { Opcode } from '../../ir/opcodes.js';
 import type { DataOp, Reg, ShiftOp } from '../mir.js';
 import { tryThumbExpandImm } from '../operands.js';
 import type { Rule, SelectionContext } from './context.js';
+import { unlessFolded, withFoldedOperands } from './operand-folding.js';
 
 const args2 = (inst: Inst) => [inst.args[0]!, inst.args[1]!] as const;
 
@@ -143,17 +144,17 @@ const selectSextendLow: Rule = (ctx, inst) => {
 };
 
 export const ARITH32_RULES = {
-  iadd: dataOp('add', true),
-  isub: selectSub,
-  imul: selectMul,
-  band: selectAnd,
-  bor: dataOp('orr', true),
-  bxor: dataOp('eor', true),
-  shl: shift('lsl'),
-  sshr: shift('asr'),
-  ushr: shift('lsr'),
+  iadd: withFoldedOperands('add', dataOp('add', true)),
+  isub: withFoldedOperands('sub', selectSub),
+  imul: unlessFolded(selectMul),
+  band: withFoldedOperands('and', selectAnd),
+  bor: withFoldedOperands('orr', dataOp('orr', true)),
+  bxor: withFoldedOperands('eor', dataOp('eor', true)),
+  shl: unlessFolded(shift('lsl')),
+  sshr: unlessFolded(shift('asr')),
+  ushr: unlessFolded(shift('lsr')),
   rotl: selectRotl,
-  rotr: selectRotr,
+  rotr: unlessFolded(selectRotr),
   clz: selectClz,
   ctz: selectCtz,
   popcnt: selectPopcnt,

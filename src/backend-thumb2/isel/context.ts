@@ -10,6 +10,7 @@ import { R9, VREG_BASE, type Cond, type Label, type MInst, type Operand2, type R
 import { tryThumbExpandImm } from '../operands.js';
 import { vinst, type VBlock, type VInst } from '../vcode.js';
 import { materializeConstant } from './constants.js';
+import { findFoldedOperands, type FoldedOperands } from './operand-folding.js';
 import { SOFT_FLOAT_TARGET, type TargetFeatures } from '../target.js';
 
 const STAGE = 'thumb2 isel';
@@ -25,6 +26,8 @@ export class SelectionContext {
   readonly useCounts: number[];
   /** icmps whose single use (brif/select in the same block) emits the compare itself. */
   readonly fusedCompares = new Set<Value>();
+  /** Shifts and multiplies computed inside their single use (isel/operand-folding.ts). */
+  readonly foldedOperands: FoldedOperands;
   private nextVreg = VREG_BASE;
   private currentLabel: Label = 0;
   private currentIrLabel: Label = 0;
@@ -49,6 +52,7 @@ export class SelectionContext {
     this.setupLabel = this.createBlock(func.blocks[0]?.srcOffset ?? 0);
     for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset, b.ordinal ?? 0));
     this.findFusedCompares();
+    this.foldedOperands = findFoldedOperands(func, this.useCounts);
   }
 
   // ------------------------------------------------------------------ blocks and emission

@@ -18,11 +18,14 @@ const MAX_U32 = 0xffffffff;
 const MAX_IMM_OFFSET = 4095;
 
 /**
- * Bounds-check `addr` for `inst` (trap on failure) and return where its first byte is.
+ * Bounds-check the address of `inst` (trap on failure) and return where its first byte is.
  * `words` 2 asks for an immediate form, so that the caller can reach the second word at +4.
  */
-function accessAddress(ctx: SelectionContext, inst: Inst, addr: Reg, words: 1 | 2): Address {
-  if (ctx.target.maskBits !== undefined) return maskedAddress(ctx, inst, addr, ctx.target.maskBits, words);
+function accessAddress(ctx: SelectionContext, inst: Inst, words: 1 | 2): Address {
+  const constant = ctx.constant32(inst.args[0]!);
+  if (ctx.target.maskBits !== undefined) return maskedAddress(ctx, inst, ctx.useReg(inst.args[0]!), ctx.target.maskBits, words);
+  if (constant !== undefined) return constantAddress(ctx, inst, constant >>> 0, words);
+  const addr = ctx.useReg(inst.args[0]!);
   const mem = inst.mem!;
   const k = mem.offset + mem.bytes;
   if (k > MAX_U32) {
@@ -34,6 +37,29 @@ function accessAddress(ctx: SelectionContext, inst: Inst, addr: Reg, words: 1 | 
   // bounds-check-elim): no carry, no compare.
   if (mem.inBounds !== true) checkEnd(ctx, inst, addr, k);
   return addressAt(ctx, addr, mem.offset, words);
+}
+
+/**
+ * A constant address c: the end c + offset + width is known, so the check is one compare
+ * of the bound against it (bound < end traps) and the access is [r9, #c + offset] when that
+ * fits the 12-bit immediate. No register holds the address.
+ */
+function constantAddress(ctx: SelectionContext, inst: Inst, c: number, words: 1 | 2): Address {
+  const mem = inst.mem!;
+  const at = c + mem.offset;
+  const end = at + mem.bytes;
+  if (end > MAX_U32) {
+    ctx.emit({ op: 'b', target: ctx.trapLabel('out of bounds memory access', inst.srcOffset) });
+    return { kind: 'imm', rn: R9, offset: 0 };
+  }
+  if (mem.inBounds !== true) {
+    ctx.emit({ op: 'cmp', rn: ctx.memoryBound(), src: ctx.immOperand(end | 0) });
+    ctx.trapIf('cc', 'out of bounds memory access', inst);
+  }
+  if (at + 4 * (words - 1) <= MAX_IMM_OFFSET) return { kind: 'imm', rn: R9, offset: at };
+  const base = ctx.newVreg();
+  ctx.emit({ op: 'add', rd: base, rn: ctx.materialize(at | 0), src: { kind: 'reg', rm: R9 }, s: 'any' });
+  return { kind: 'imm', rn: base, offset: 0 };
 }
 
 /** t = addr + k must not carry and must be <= the bound (SelectionContext.memoryBound). */
@@ -89,7 +115,7 @@ function secondWord(first: Address): Address {
 /** load -> bounds check; ldr[s][bh] d, <address> (i64: two words, or extend into hi). */
 const selectLoad: Rule = (ctx, inst) => {
   const { bytes, signed } = inst.mem!;
-  const at = accessAddress(ctx, inst, ctx.useReg(inst.args[0]!), bytes === 8 ? 2 : 1);
+  const at = accessAddress(ctx, inst, bytes === 8 ? 2 : 1);
   const out = ctx.defRegs(inst.results[0]!);
   if (bytes === 8) {
     ctx.emit({ op: 'ldr', rt: out[0]!, addr: at });
@@ -107,7 +133,7 @@ const selectLoad: Rule = (ctx, inst) => {
 const selectStore: Rule = (ctx, inst) => {
   const { bytes } = inst.mem!;
   const value = ctx.useRegs(inst.args[1]!);
-  const at = accessAddress(ctx, inst, ctx.useReg(inst.args[0]!), bytes === 8 ? 2 : 1);
+  const at = accessAddress(ctx, inst, bytes === 8 ? 2 : 1);
   if (bytes === 8) {
     ctx.emit({ op: 'str', rt: value[0]!, addr: at });
     ctx.emit({ op: 'str', rt: value[1]!, addr: secondWord(at) });

@@ -25,6 +25,7 @@ import type { PassContext } from '../pass.js';
 import { freshBlockId } from '../rewrite.js';
 import { asBlock, asValue, type Value } from '../types.js';
 import { derivedBlock, GuardBuilder } from './pgo-guards.js';
+import type { FunctionProfileView } from './pgo-profile.js';
 
 export const name = 'pgo-indirect-call';
 
@@ -45,17 +46,19 @@ export function run(func: IrFunction, ctx: PassContext): void {
   for (let bi = 0; bi < func.blocks.length; bi++) {
     const block = func.blocks[bi]!;
     if (created.has(block)) continue;
-    const at = block.insts.findIndex((inst) => inst.op === 'call_indirect');
-    if (at < 0) continue;
-    const call = block.insts[at]!;
-    const targets = profile.indirectTargets(call.srcOffset);
-    const total = targets.reduce((sum, t) => sum + t.count, 0);
-    const top = targets[0];
-    const promotion = top !== undefined && total > 0 && top.count >= total * DOMINANT_SHARE ? promotionOf(module, call, top.funcIndex) : undefined;
-    if (promotion === undefined) continue; // later call_indirects of this block are in its continuation, if split
+    let promotion: Promotion | undefined;
+    const at = block.insts.findIndex((inst) => inst.op === 'call_indirect' && (promotion = dominantTarget(module, profile, inst)) !== undefined);
+    if (at < 0 || promotion === undefined) continue; // the rest of a split block is its continuation, scanned later
     created.add(promote(func, bi, at, promotion));
     profile.decisions.callsPromoted++;
   }
+}
+
+function dominantTarget(module: IrModule, profile: FunctionProfileView, call: Inst): Promotion | undefined {
+  const targets = profile.indirectTargets(call.srcOffset);
+  const total = targets.reduce((sum, t) => sum + t.count, 0);
+  const top = targets[0];
+  return top !== undefined && total > 0 && top.count >= total * DOMINANT_SHARE ? promotionOf(module, call, top.funcIndex) : undefined;
 }
 
 /** Where `callee` sits in the call's table, when the promotion is exact (see the header). */

@@ -1,5 +1,5 @@
 // pgo-switch-order: a br_table whose profile shows one to three targets taking most of its
-// executions gets a compare chain for those targets in front of it, most frequent first:
+// executions (see dominantShare) gets a compare chain for those targets in front of it, most frequent first:
 //
 //   block0: ... br_table v0, [T0, T1, T2, T3, D]      (T2 taken 90% of the time)
 // ->
@@ -29,9 +29,11 @@ export const name = 'pgo-switch-order';
 
 /** At most this many targets are tested before the table. */
 const MAX_CHAIN = 3;
-/** The tested targets must take at least this share of the br_table's executions. */
-const DOMINANT_SHARE = 0.5;
-/** And each of them at least this share (a compare for a rare case costs the others). */
+/** k tested targets must together take at least k / (k + 1) of the br_table's executions
+ *  (one: half, two: two thirds, three: three quarters): every compare in the chain delays
+ *  the cases behind it, so each one added must be worth more. */
+const dominantShare = (k: number): number => k / (k + 1);
+/** And each of them at least this share. */
 const MIN_TARGET_SHARE = 0.15;
 
 interface TargetTest {
@@ -94,7 +96,7 @@ function chosenTests(
     if (t.count < total * MIN_TARGET_SHARE) break;
     chosen.push(t);
     covered += t.count;
-    if (covered >= total * DOMINANT_SHARE) return chosen;
+    if (covered >= total * dominantShare(chosen.length)) return chosen;
   }
   return [];
 }

@@ -16,6 +16,8 @@
   (import "victim" "copy_past_end" (func $victim_copy_past_end (result i32)))
   (import "victim" "init_past_end" (func $victim_init_past_end (result i32)))
   (import "victim" "grow" (func $victim_grow (result i32)))
+  (import "victim" "wasi_past_end" (func $victim_wasi_past_end (result i32)))
+  (import "victim" "wasi_inside" (func $victim_wasi_inside (result i32)))
   (import "victim" "fill_and_copy_inside" (func $victim_fill_and_copy_inside (result i32)))
   (import "victim" "init_inside" (func $victim_init_inside (result i32)))
   (import "mcu" "read32" (func $read32 (param i32) (result i32)))
@@ -290,6 +292,13 @@
   ;; value 1
   (func (export "attack_victim_init_inside") (param $b i32) (param $p i32) (result i32)
     (call $victim_init_inside))
+
+  ;; value 21
+  (func (export "attack_victim_wasi_past_end") (param $b i32) (param $p i32) (result i32)
+    (call $victim_wasi_past_end))
+  ;; value 1
+  (func (export "attack_victim_wasi_inside") (param $b i32) (param $p i32) (result i32)
+    (call $victim_wasi_inside))
 
   ;; ---- bulk table operations over the end ----
   ;; trap 10

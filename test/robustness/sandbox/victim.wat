@@ -4,6 +4,7 @@
 ;; fills that memory with a pattern; `check` proves the pattern, its global and its memory
 ;; size are still what they were. `add` is the attacker's cross-module import (in a table).
 (module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (memory 1)
   (global $magic (mut i32) (i32.const 0x600df00d))
 
@@ -64,6 +65,21 @@
   (func (export "init_inside") (result i32)
     (memory.init $head (i32.const 0) (i32.const 0) (i32.const 4))
     (i32.eq (i32.load (i32.const 0)) (i32.const 0x2c1f1205)))
+
+  ;; WASI's pointers are into this memory too: `nwritten` past its end (inside the primary
+  ;; memory) is EFAULT (21), and writes nothing anywhere.
+  (func (export "wasi_past_end") (result i32)
+    (call $fd_write (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 2000)))
+  ;; ... and inside it, lands here: 1 when fd_write succeeded and wrote 0 at 1016.
+  (func (export "wasi_inside") (result i32)
+    (local $ok i32)
+    (local.set $ok (i32.eqz (call $fd_write (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 1016))))
+    (local.set $ok (i32.and (local.get $ok) (i32.eqz (i32.load (i32.const 1016)))))
+    (i32.store8 (i32.const 1016) (call $pattern (i32.const 1016)))
+    (i32.store8 (i32.const 1017) (call $pattern (i32.const 1017)))
+    (i32.store8 (i32.const 1018) (call $pattern (i32.const 1018)))
+    (i32.store8 (i32.const 1019) (call $pattern (i32.const 1019)))
+    (local.get $ok))
 
   ;; a + b + the byte at address 3 (44): reads its own memory, so r9 must be switched.
   (func (export "add") (param $a i32) (param $b i32) (result i32)
