@@ -26,7 +26,9 @@ export interface CopyPair {
 }
 
 export function buildInterference(f: VFunction): InterferenceGraph {
-  const { liveOut } = computeLiveness(f);
+  // Each instruction's effects are computed once, for the liveness analysis and the scan below.
+  const effects = f.blocks.map((block) => block.insts.map(instEffects));
+  const { liveOut } = computeLiveness(f, effects);
   const depths = loopDepths(f);
   const adjacency = new Map<Reg, Set<Reg>>();
   const moves = new Map<Reg, Set<Reg>>();
@@ -50,25 +52,33 @@ export function buildInterference(f: VFunction): InterferenceGraph {
       s.add(y);
     }
   };
+  const count = (r: Reg, weight: number): void => {
+    if (!isVirtual(r)) return;
+    node(r);
+    cost.set(r, (cost.get(r) ?? 0) + weight);
+  };
 
   f.blocks.forEach((block, b) => {
     const weight = 10 ** Math.min(depths[b]!, 6);
     const live = new Set(liveOut[b]);
     for (let i = block.insts.length - 1; i >= 0; i--) {
       const vi = block.insts[i]!;
-      const { uses, defs } = instEffects(vi);
-      for (const r of [...uses, ...defs]) {
-        if (!isVirtual(r)) continue;
-        node(r);
-        cost.set(r, (cost.get(r) ?? 0) + weight);
-      }
+      const { uses, defs } = effects[b]![i]!;
+      for (const r of uses) count(r, weight);
+      for (const r of defs) count(r, weight);
       const copySource = vi.inst.op === 'copy' ? vi.inst.rm : undefined;
       if (vi.inst.op === 'copy') {
         addMove(vi.inst.rd, vi.inst.rm);
         copies.push({ a: vi.inst.rd, b: vi.inst.rm, weight });
       }
       for (const d of defs) {
-        for (const l of live) if (l !== copySource) addEdge(d, l);
+        // The hot loop of the allocator: the def's own neighbour set is looked up once.
+        const own = isVirtual(d) ? node(d) : undefined;
+        for (const l of live) {
+          if (l === copySource || l === d) continue;
+          own?.add(l);
+          if (isVirtual(l)) node(l).add(d);
+        }
         for (const other of defs) addEdge(d, other);
       }
       for (const d of defs) live.delete(d);

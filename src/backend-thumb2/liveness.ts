@@ -38,16 +38,15 @@ export interface Liveness {
  * Backward dataflow to a fixed point. A branch in the middle of a block (to a trap block)
  * is treated as if it were at the end: this over-approximates, which is safe.
  */
-export function computeLiveness(f: VFunction): Liveness {
+export function computeLiveness(f: VFunction, effects: readonly (readonly RegOperands[])[] = f.blocks.map((block) => block.insts.map(instEffects))): Liveness {
   const n = f.blocks.length;
   const succs = f.blocks.map((_, b) => blockSuccessors(f, b));
   const gen: Set<Reg>[] = [];
   const kill: Set<Reg>[] = [];
-  for (const block of f.blocks) {
+  for (const blockEffects of effects) {
     const g = new Set<Reg>();
     const k = new Set<Reg>();
-    for (const vi of block.insts) {
-      const { uses, defs } = instEffects(vi);
+    for (const { uses, defs } of blockEffects) {
       for (const u of uses) if (!k.has(u)) g.add(u);
       for (const d of defs) k.add(d);
     }
@@ -77,11 +76,16 @@ export function computeLiveness(f: VFunction): Liveness {
  * earlier (or the same) block t marks t..s as one loop level deeper. Used to weigh spill costs.
  */
 export function loopDepths(f: VFunction): number[] {
-  const depth = new Array<number>(f.blocks.length).fill(0);
+  // Each back edge adds one to a range of blocks: marked at its ends, summed once (linear, not
+  // blocks x loop length for deeply nested loops).
+  const change = new Array<number>(f.blocks.length + 1).fill(0);
   f.blocks.forEach((_, s) => {
     for (const t of blockSuccessors(f, s)) {
-      if (t <= s) for (let b = t; b <= s; b++) depth[b]!++;
+      if (t > s) continue;
+      change[t]!++;
+      change[s + 1]!--;
     }
   });
-  return depth;
+  let running = 0;
+  return f.blocks.map((_, b) => (running += change[b]!));
 }

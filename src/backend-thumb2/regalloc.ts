@@ -12,6 +12,7 @@ import { mapRegs } from './inst-registers.js';
 import { buildInterference, type InterferenceGraph } from './interference.js';
 import { coalesceCopies } from './coalesce.js';
 import { spillRegisters } from './spill.js';
+import { pressureSpills, PRESSURE_LIMIT } from './pressure.js';
 import type { VFunction } from './vcode.js';
 
 const K = ALLOCATABLE_REGS.length;
@@ -92,6 +93,8 @@ function lowerCopy(inst: MInst): MInst[] {
  */
 export function allocateRegisters(f: VFunction): void {
   const unspillable = new Set<Reg>();
+  const crowded = pressureSpills(f, PRESSURE_LIMIT, unspillable);
+  if (crowded.size > 0) spillRegisters(f, crowded, unspillable);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const graph = coalesceCopies(buildInterference(f), K, unspillable);
     const { colours, spilled } = colour(graph, unspillable);

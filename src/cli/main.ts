@@ -7,6 +7,7 @@ import { formatError, formatLogLine, style, useColour } from '../diagnostics/for
 import { statusLine } from './progress.js';
 import { listBoards, loadBoard } from '../driver/board.js';
 import { build, EMIT_EXTENSIONS, type EmitKind } from '../driver/build.js';
+import { buildWithProfiling } from '../driver/pgo-build.js';
 import { parseGrantFlag } from '../driver/peripherals.js';
 import { boardRecordedInFile } from '../driver/firmware-board.js';
 import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettings, type PeripheralGrant } from '../driver/project.js';
@@ -88,7 +89,7 @@ function compileOptions(cmd: Command): Command {
     .option('--memory <size>', 'physical linear memory size, e.g. 32K (default: fit to the board)', parseSize)
     .option('--stack-size <size>', 'machine stack size, e.g. 4K (default: the board\'s)', parseSize)
     .option('-O, --opt-level <level>', 'optimisation level 0, 1, 2, 3 or s (-O2, -Os): the IR pipeline (default 2), and C and AssemblyScript compilers', parseOpt)
-    .option('--profile <file>', 'profile for a profile-guided build (recorded; not used yet)')
+    .option('--profile <file>', 'profile for a profile-guided build (from `mcu-aot profile`)')
     .option('--strict-memory', 'fail instead of fitting a declared memory larger than the board can give')
     .option('--bounds <mode>', 'out-of-bounds memory accesses: trap (default, exact Wasm) or mask (wrap inside a power-of-two memory, no checks)', parseBounds)
     .option('--grant <name=base:size[:access]>', 'grant the HAL a peripheral range, e.g. timer0=0x40030000:0x1000 (repeatable; adds to the board\'s and the project\'s)', grant)
@@ -150,9 +151,17 @@ compileOptions(
     .description('compile a module (.wasm, .wat, C or AssemblyScript) to firmware (ELF + .bin + map, or an object)')
     .argument('[inputs...]', 'module: .wasm, .wat, .c or .ts (default: the project config\'s); more modules ([name=]path) link into the same firmware, the first is the entry')
     .option('-o, --output <file>', 'output file (default: the input name with the emit extension)')
-    .addOption(new Option('--emit <kind>', 'what to write').choices(['obj', 'elf', 'bin', 'hex']).default('elf')),
-).action(async (inputs: string[], flags: CompileFlags & { output?: string; emit: EmitKind }) => {
-  const result = await build({ ...commonBuildOptions(inputs[0], flags, EMIT_EXTENSIONS[flags.emit]), libraries: inputs.slice(1), emit: flags.emit });
+    .addOption(new Option('--emit <kind>', 'what to write').choices(['obj', 'elf', 'bin', 'hex']).default('elf'))
+    .option('--pgo', 'profile-guided build in one step: profile on the host simulator, then build with that profile')
+    .option('--pgo-report [file]', 'with a profile: print (or write to file) what it changed in each function'),
+).action(async (inputs: string[], flags: CompileFlags & { output?: string; emit: EmitKind; pgo?: boolean; pgoReport?: true | string }) => {
+  const options = {
+    ...commonBuildOptions(inputs[0], flags, EMIT_EXTENSIONS[flags.emit]),
+    libraries: inputs.slice(1),
+    emit: flags.emit,
+    ...(flags.pgoReport !== undefined ? { pgoReport: flags.pgoReport } : {}),
+  };
+  const result = flags.pgo === true ? await buildWithProfiling(options) : await build(options);
   const sizes = result.link !== undefined ? ` (flash ${result.link.flashUsed} bytes, RAM ${result.link.ramUsed} bytes)` : '';
   log(`wrote ${result.outputs.join(', ')}${sizes}`);
 });

@@ -31,6 +31,7 @@ export const messages = {
   'firmware-board': 'firmware does not match the board',
   'profile': 'cannot use profile',
   'limit': 'implementation limit exceeded',
+  'output': 'cannot write output',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof messages;

@@ -10,23 +10,42 @@
 
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { userError } from '../diagnostics/errors.js';
 
 /** Where the output `path` is written before the rename, by the process `pid`. */
 export function tempPathFor(path: string, pid: number = process.pid): string {
   return join(dirname(path), `.${basename(path)}.tmp-${pid}`);
 }
 
+/** Write `path` whole or not at all; a file system refusal is a UserError naming the path. */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  removeStaleTemps(path);
   const temp = tempPathFor(path);
   try {
+    mkdirSync(dirname(path), { recursive: true });
+    removeStaleTemps(path);
     writeDurably(temp, data);
     renameSync(temp, path);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw e;
+    throw outputError(path, e);
   }
+}
+
+/** Why the file system refused, in words, for the errors a user can do something about. */
+const REFUSALS: Record<string, string> = {
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+function outputError(path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string') return e;
+  return userError('output', `cannot write '${path}': ${REFUSALS[code] ?? code}`, {}, 'choose another output path (-o) or output_dir');
 }
 
 /** The temporary files of `path` left by processes that no longer run (removed); their paths. */

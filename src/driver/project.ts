@@ -8,7 +8,7 @@
 //   memory = "32K"                 # physical linear memory (default: fit to the board)
 //   stack_size = "4K"              # machine stack, overrides the board's
 //   opt_level = "s"                # -O0 ... -O3, -Os: the C/AssemblyScript compilers use it
-//   profile = "app.profile"        # profile-guided build (recorded, not used yet)
+//   profile = "app.profile"        # profile-guided build (mcu-aot profile writes it)
 //   bounds = "mask"                # out-of-bounds accesses: "trap" (default) or "mask" (bounds-mode.ts)
 //
 //   [peripherals]                  # ranges the HAL's mcu.read32/write32... may touch,

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { userError } from '../diagnostics/errors.js';
+import { UserError, userError } from '../diagnostics/errors.js';
 import { build, type BuildOptions } from '../driver/build.js';
 import { readFirmwareForBoard } from '../driver/firmware-board.js';
 import { describeGdbFlash, flashOverGdb, type ResetMethod } from './gdb-flash.js';
@@ -90,7 +90,18 @@ async function flashElf(elf: string, opts: FlashOptions): Promise<FlashOutcome> 
     for (const line of describeGdbFlash(image, opts.board, { host, port, verify: opts.verify })) opts.print(line);
     return { method, elf, dryRun: true };
   }
-  const result = await flashOverGdb(image, opts.board, { host, port, verify: opts.verify, timeoutMs: opts.timeoutMs, log: opts.log });
+  const result = await flashOverGdb(image, opts.board, { host, port, verify: opts.verify, timeoutMs: opts.timeoutMs, log: opts.log })
+    .catch((e: unknown) => {
+      throw naming(e, elf, opts.board);
+    });
   opts.log(`flashed ${totalBytes(image)} bytes to ${opts.board.name} over ${host}:${port}${result.verified ? ', verified' : ''}, reset (${result.reset === 'monitor' ? 'monitor reset run' : 'vector table'}) and running`);
   return { method, elf, dryRun: false, bytesWritten: result.bytesWritten, reset: result.reset };
+}
+
+/** A flash failure that names the firmware and the board besides the gdbserver: after an
+ *  interrupted write the board holds part of that firmware, and the user flashes it again. */
+function naming(e: unknown, elf: string, board: FlashOptions['board']): unknown {
+  if (!(e instanceof UserError) || e.code !== 'flash') return e;
+  const context = [e.where.context, `board '${board.name}'`].filter((c) => c !== undefined).join(', ');
+  return userError('flash', e.detail, { ...e.where, file: elf, context }, e.hint);
 }

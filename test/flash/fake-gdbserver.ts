@@ -1,7 +1,8 @@
 // A tiny gdbserver for tests: a node:net server speaking just enough of the Remote Serial
 // Protocol (acks, qSupported, QStartNoAckMode, ?, m, M, X, P, qRcmd, qXfer, vFlash*, c, D)
 // over a sparse memory, with knobs to misbehave: corrupt a byte on read-back, hang up after
-// some writes, answer Exx, stay silent, reject the first packet with `-`.
+// some writes, store only part of what it acknowledged, answer Exx, stay silent, reject the
+// first packet with `-`.
 // Its framing is written here independently of src/flash/rsp-framing.ts, so that a bug in
 // one is not mirrored by the other.
 
@@ -19,6 +20,9 @@ export interface FakeServerOptions {
   corruptReadAt?: number;
   /** Close the connection on this (1-based) memory-write packet instead of answering. */
   hangUpOnWrite?: number;
+  /** Acknowledge every write, but store only the first this-many bytes written (a flash
+   *  that silently stopped taking data half-way). */
+  storeOnlyFirstBytes?: number;
   /** Answer E0e to a write covering this address. */
   errorOnWriteAt?: number;
   /** Never answer packets starting with this. */
@@ -61,6 +65,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   const events: string[] = [];
   const sockets = new Set<Socket>();
   let writes = 0;
+  let bytesStored = 0;
 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -123,7 +128,9 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     writes++;
     if (writes === opts.hangUpOnWrite) return 'hang-up';
     if (opts.errorOnWriteAt !== undefined && opts.errorOnWriteAt >= addr && opts.errorOnWriteAt < addr + data.length) return 'E0e';
-    data.forEach((b, i) => memory.set(addr + i, b));
+    const room = Math.max(0, (opts.storeOnlyFirstBytes ?? Infinity) - bytesStored);
+    data.subarray(0, room).forEach((b, i) => memory.set(addr + i, b));
+    bytesStored += Math.min(room, data.length);
     return 'OK';
   };
 

@@ -42,11 +42,12 @@ describe.each(['lm3s6965', 'mps2-an385'])('runOnQemu on %s', (boardName) => {
 
   test('kills a firmware that never exits and says so', async () => {
     const started = Date.now();
-    const r = await runOnQemu(await tinyFirmware(board, true), board, { timeoutMs: 1000 });
+    const elf = await tinyFirmware(board, true);
+    const r = await runOnQemu(elf, board, { timeoutMs: 1000 });
     expect(r.timedOut).toBe(true);
     expect(r.output).toBe('hi\n');
     expect(r.exitCode).toBe(-1);
-    expect(r.message).toBe(`the firmware did not exit within 1 s on ${board.name} (QEMU ${board.qemuMachine}); QEMU was killed`);
+    expect(r.message).toBe(`${elf} did not exit within 1 s on ${board.name} (QEMU ${board.qemuMachine}); QEMU was killed`);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnQemu } from '../../qemu/runner.js';
 import { loadBoard, type Board } from '../../src/driver/board.js';
 import { loadFirmwareRuntime } from '../../src/driver/link-firmware.js';
+import { buildFirmware } from '../../src/driver/multi-module.js';
 import { grantedRanges } from '../../src/driver/peripherals.js';
+import { watToBinary } from '../../src/frontend/load.js';
 import { simulateElf } from '../../src/sim/simulate.js';
 import { v8TrapKind } from '../support/node-oracle.js';
 import { TRAP_KINDS } from '../../src/ir/types.js';
@@ -180,4 +182,19 @@ describe('control: a sandbox broken on purpose (the HAL granted all of RAM)', ()
     expect(unseen).toEqual([]);
     expect(run.ended).toBe(true);
   }, 120_000);
+});
+
+describe('HAL grants in a multi-module firmware', () => {
+  // buildFirmware once lowered every module without the board's grants: each register
+  // access was refused. Now they are the board's, as in a single-module build.
+  const uartRead = (base: number): string => `(module (import "mcu" "read32" (func $r (param i32) (result i32)))
+    (func (export "_start") (drop (call $r (i32.const ${base})))))`;
+
+  it('grants the board console UART and refuses a constant address outside it', async () => {
+    const board = loadBoard('lm3s6965');
+    const granted = await watToBinary(uartRead(board.console.base), 'uart.wat');
+    await expect(buildFirmware([{ name: 'app', wasm: granted }], board)).resolves.toBeDefined();
+    const refused = await watToBinary(uartRead(0xe000ed08), 'vtor.wat');
+    await expect(buildFirmware([{ name: 'app', wasm: refused }], board)).rejects.toThrow(/peripheral access not granted/);
+  }, 60_000);
 });

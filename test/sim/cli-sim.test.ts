@@ -1,6 +1,7 @@
 // `mcu-aot sim` end to end (the built command: npm run build first): builds a .wat, prints
 // the console, exits with the firmware's code; --max-cycles stops a runaway firmware with a
-// clear message; --stats reports instructions, cycles and speed on stderr; an .elf runs as is.
+// clear message and exit code 124; --stats reports instructions, cycles and speed on stderr;
+// an .elf runs as is, and a file that is an ELF for something else is refused by name.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,12 @@ describe('mcu-aot sim', () => {
     const result = await runCli(['sim', spin, '--board', 'lm3s6965', '--max-cycles', '100000']);
     expect(result.exitCode).toBe(124);
     expect(result.stderr).toContain(`error[cycle-limit]: cycle limit reached: no exit after 100000 cycles (raise --max-cycles if the program needs longer) in ${spin}`);
+  }, 60_000);
+
+  it('refuses a host program (/bin/true) as the ELF it is, naming the file and its class', async () => {
+    const result = await runCli(['sim', '/bin/true', '--board', 'lm3s6965']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^error\[input\]: cannot read input: not an ARM ELF executable: a 64-bit ELF \(ELFCLASS64\) for \S+; firmware is a 32-bit ARM executable in \/bin\/true$/m);
   }, 60_000);
 
   it('runs a built .elf and reports a trap like QEMU does', async () => {

@@ -34,7 +34,7 @@ function root(text: string): string {
   return (normal.split(' ')[0] ?? '').replace(/\.[nw]$/, '');
 }
 
-describe.each(['lm3s6965', 'mps2-an385'])('decoding runtime-c and libgcc for %s', (boardName) => {
+describe.each(['lm3s6965', 'mps2-an385', 'mps2-an386'])('decoding runtime-c and libgcc for %s', (boardName) => {
   it('decodes every instruction to the mnemonic objdump prints', async () => {
     const runtime = await buildRuntime(loadBoard(boardName));
     const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-cov-'));

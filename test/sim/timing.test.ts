@@ -119,8 +119,7 @@ describe('cycle model (TRM Table 3-1)', () => {
   });
 
   it('FPU instructions on a core without an FPU (the M3) are a UsageFault (NOCP), not a cost', () => {
-    const board = { ...m3 };
-    const machine = new Machine(board, readLoadImage(assemble('  vadd.f32 s0, s0, s0'), 'p.elf'), { onConsole: () => {} });
+    const machine = new Machine(m3, readLoadImage(assemble('  vadd.f32 s0, s0, s0'), 'p.elf'), { onConsole: () => {} });
     expect(machine.run(10_000).kind).toBe('lockup'); // no fault handler in this vector table
     expect(machine.scs.cfsr & (1 << 19)).not.toBe(0);
   });

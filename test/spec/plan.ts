@@ -126,6 +126,7 @@ export function planScript(script: WastScript, providers: ImportProviders): Plan
   const items: PlanItem[] = [];
   const registry = new Map<string, Registered>();
   const named = new Map<string, ModuleUnit>();
+  const registered = new Set<ModuleUnit>();
   let current: ModuleUnit | undefined;
   for (const cmd of script.commands) {
     const wasmPath = cmd.filename !== undefined ? join(script.dir, cmd.filename) : '';
@@ -159,6 +160,7 @@ export function planScript(script: WastScript, providers: ImportProviders): Plan
           result(failed(script.file, cmd, 'register of an unknown module'));
           break;
         }
+        registered.add(unit);
         const module: LinkedModule = { as: cmd.as!, wasmPath: unit.wasmPath, ...(unit.command.name !== undefined && { label: unit.command.name }) };
         registry.set(cmd.as!, { module, linked: unit.linked, ...(reason !== undefined && { skipReason: reason }) });
         result(reason === undefined ? passed(script.file, cmd) : skipped(script.file, cmd, reason));
@@ -168,7 +170,11 @@ export function planScript(script: WastScript, providers: ImportProviders): Plan
         if (!ACTION_COMMANDS.has(cmd.type)) throw new Error(`${script.file}:${cmd.line}: unknown command type '${cmd.type}'`);
         if (current === undefined) result(failed(script.file, cmd, 'action before any module'));
         else if (cmd.action?.module !== undefined && cmd.action.module !== current.command.name && !current.linked.some((l) => l.label === cmd.action!.module)) {
-          result(skipped(script.file, cmd, EARLIER_INSTANCE_REASON));
+          // An earlier instance nothing registered: only its own actions change its state, so
+          // the action runs in its firmware, after the ones before it.
+          const earlier = named.get(cmd.action.module);
+          if (earlier !== undefined && !registered.has(earlier)) earlier.actions.push(cmd);
+          else result(skipped(script.file, cmd, EARLIER_INSTANCE_REASON));
         }
         else current.actions.push(cmd);
     }
