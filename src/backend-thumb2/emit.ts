@@ -22,6 +22,8 @@ export interface TrapSite {
   readonly kind: number;
   /** Wasm code offset reported when it traps. */
   readonly srcOffset: number;
+  /** The Wasm function reported when it traps, when not the emitted one (inlined code). */
+  readonly funcIndex?: number;
 }
 
 export interface EmittedFunction {
@@ -278,7 +280,8 @@ function encodeItems(mf: MFunction, items: readonly Item[], blockStarts: readonl
         relocs.push({ offset: at + item.reloc.at, type: item.reloc.type, symbol: item.reloc.symbol, addend: item.reloc.addend });
       }
       if (item.inst.op === 'udf') {
-        trapSites.push({ offset: at, kind: item.inst.imm, srcOffset: item.inst.srcOffset ?? mf.blocks[blockIndex]!.srcOffset });
+        const { srcOffset, funcIndex } = item.inst;
+        trapSites.push({ offset: at, kind: item.inst.imm, srcOffset: srcOffset ?? mf.blocks[blockIndex]!.srcOffset, ...(funcIndex !== undefined && { funcIndex }) });
       }
       const call = callSiteOf(item.inst, at);
       if (call !== undefined) calls.push(call);

@@ -102,8 +102,9 @@ export type MInst =
   | { op: 'blx' | 'bx'; rm: Reg; srcOffset?: number }
   /** If-Then: `mask` is the then/else pattern after the first instruction, e.g. '' (IT), 't', 'e', 'te'. */
   | { op: 'it'; firstCond: Cond; mask: string }
-  /** udf: a trap site; srcOffset is the Wasm code offset reported when it traps. */
-  | { op: 'udf' | 'bkpt'; imm: number; srcOffset?: number }
+  /** udf: a trap site; srcOffset is the Wasm code offset reported when it traps, funcIndex the
+   *  Wasm function reported when it is not the one compiled (code inlined from it). */
+  | { op: 'udf' | 'bkpt'; imm: number; srcOffset?: number; funcIndex?: number }
   | { op: 'nop' }
   /** Register copy inserted by the selector; the allocator coalesces or lowers it to mov. */
   | { op: 'copy'; rd: Reg; rm: Reg }

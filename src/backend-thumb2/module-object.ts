@@ -232,8 +232,9 @@ function buildReadOnlyData(mod: IrModule, placed: readonly PlacedFunction[], rod
   });
   const nameOffsets = new Map<number, number>();
   const encoder = new TextEncoder();
+  const named = new Set(traps.map((t) => t.funcIndex));
   for (const p of placed) {
-    if (p.code.trapSites.length === 0) continue;
+    if (!named.has(p.index)) continue;
     nameOffsets.set(p.index, cursor);
     cursor += encoder.encode(p.name).length + 1;
   }
@@ -333,12 +334,19 @@ function exportedFunctionWithSignature(mod: IrModule, name: string, params: read
 interface TrapEntry {
   readonly pc: number;
   readonly srcOffset: number;
+  /** The function a trap report names: where the trap site's code came from. */
   readonly funcIndex: number;
 }
 
-/** Every trap site as an offset in .text, sorted by that offset (the runtime searches it). */
+/** Every trap site as an offset in .text, sorted by that offset (the runtime searches it).
+ *  A site inlined from another function names that function. */
 function collectTrapSites(placed: readonly PlacedFunction[]): TrapEntry[] {
-  const entries = placed.flatMap((p) => p.code.trapSites.map((s) => ({ pc: p.offset + s.offset, srcOffset: s.srcOffset, funcIndex: p.index })));
+  const defined = new Set(placed.map((p) => p.index));
+  const entries = placed.flatMap((p) => p.code.trapSites.map((s) => {
+    const funcIndex = s.funcIndex ?? p.index;
+    if (!defined.has(funcIndex)) throw new InternalError('module object', `trap site in ${p.name} comes from function ${funcIndex}, which the module does not define`);
+    return { pc: p.offset + s.offset, srcOffset: s.srcOffset, funcIndex };
+  }));
   return entries.sort((a, b) => a.pc - b.pc);
 }
 

@@ -281,13 +281,13 @@ compileOptions(
   program
     .command('sim')
     .description('run the firmware (.elf, or a .wasm/.wat built first) in the host simulator; exits with its exit code')
-    .argument('<inputs...>', 'firmware .elf, or module: .wasm or .wat; more modules link into the same firmware')
+    .argument('[inputs...]', 'firmware .elf, or module: .wasm, .wat, .c or .ts (default: the project config\'s); more modules link into the same firmware')
     .option('--max-cycles <n>', 'stop a firmware that has not exited after this many cycles', parseCount)
     .option('--stats', 'print instructions, cycles and simulator speed to stderr'),
 ).action(async (inputs: string[], flags: CompileFlags & { maxCycles?: number; stats?: boolean }) => {
-  const input = inputs[0]!;
+  const options = commonBuildOptions(inputs[0], flags, '.elf'); // no input: the project's; a module builds into a temporary folder
   const { result, limit } = await sim({
-    ...commonBuildOptions(input, flags, '.elf'), // a .wasm/.wat builds into a temporary folder
+    ...options,
     libraries: inputs.slice(1),
     ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
     onOutput: out,
@@ -295,7 +295,7 @@ compileOptions(
   });
   if (flags.stats === true) log(formatSimStats(result));
   try {
-    process.exitCode = exitCodeOf(result, limit, input);
+    process.exitCode = exitCodeOf(result, limit, options.input);
   } catch (e) {
     if (!(e instanceof UserError && e.code === 'cycle-limit')) throw e;
     report(e);

@@ -43,6 +43,10 @@ export interface Inst {
   targets: BlockCall[];
   /** Wasm code offset (absolute byte offset in the module) this instruction came from. */
   srcOffset: number;
+  /** Set by inline on the copies of instructions that can trap: the Wasm function index the
+   *  instruction (and srcOffset) belongs to, which a trap report names instead of the function
+   *  holding the copy. Absent: the containing function. Text form: `; @0x4e in f2`. */
+  origin?: number;
 }
 
 export interface Block {

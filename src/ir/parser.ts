@@ -37,6 +37,8 @@ interface Line {
   readonly tokens: Token[];
   /** Source offset from a trailing `; @0x..` comment. */
   readonly srcOffset?: number;
+  /** Origin function from a trailing `; @0x.. in f<N>` comment. */
+  readonly origin?: number;
   /** Column just past the last token, for "unexpected end of line". */
   readonly end: number;
 }
@@ -45,6 +47,7 @@ function lexLine(text: string, number: number): Line {
   const tokens: Token[] = [];
   let pos = 0;
   let srcOffset: number | undefined;
+  let origin: number | undefined;
   while (pos < text.length) {
     const ch = text[pos]!;
     if (ch === ' ' || ch === '\t' || ch === '\r') {
@@ -55,6 +58,7 @@ function lexLine(text: string, number: number): Line {
       // Only a comment after something on the line can carry a source offset.
       const match = tokens.length > 0 ? SRC_OFFSET_COMMENT.exec(text.slice(pos + 1).trim()) : null;
       if (match !== null) srcOffset = parseInt(match[1]!, 16);
+      if (match?.[2] !== undefined) origin = Number(match[2]);
       break;
     }
     const token = matchToken(text, pos);
@@ -64,7 +68,7 @@ function lexLine(text: string, number: number): Line {
   }
   const last = tokens[tokens.length - 1];
   const end = last === undefined ? 1 : last.column + last.text.length;
-  return srcOffset === undefined ? { number, tokens, end } : { number, tokens, end, srcOffset };
+  return { number, tokens, end, ...(srcOffset !== undefined && { srcOffset }), ...(origin !== undefined && { origin }) };
 }
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
@@ -258,6 +262,7 @@ function parseInstLine(c: Cursor, state: FunctionState): void {
   if (cc !== undefined) inst.cc = cc;
   if (fcc !== undefined) inst.fcc = fcc;
   if (type !== undefined) inst.type = type;
+  if (c.line.origin !== undefined) inst.origin = c.line.origin;
   parseImmediates(c, inst);
   parseOperands(c, inst, state);
   c.expectEnd();

@@ -28,11 +28,13 @@ function printBlock(f: IrFunction, block: Block): string[] {
   const params = block.params.map((p) => `v${p}: ${typeName(f, p)}`);
   const head = params.length > 0 ? `block${block.id}(${params.join(', ')}):` : `block${block.id}:`;
   const lines = [`${head}  ; ${formatSrcOffset(block.srcOffset)}`];
-  // An instruction states its source offset only where it changes, starting from the block's.
+  // An instruction states its source offset only where it changes, starting from the block's,
+  // and always when it has an origin (which the next instruction does not inherit).
   let offset = block.srcOffset;
   for (const inst of block.insts) {
     const text = INDENT + printInst(f, inst);
-    lines.push(inst.srcOffset === offset ? text : `${text}  ; ${formatSrcOffset(inst.srcOffset)}`);
+    const located = inst.srcOffset === offset && inst.origin === undefined;
+    lines.push(located ? text : `${text}  ; ${formatSrcOffset(inst.srcOffset, inst.origin)}`);
     offset = inst.srcOffset;
   }
   return lines;

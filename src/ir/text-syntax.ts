@@ -68,9 +68,11 @@ export const TABLE_TOKEN = /^table(\d+)$/;
 export const VALUE_TOKEN = /^v(\d+)$/;
 export const BLOCK_TOKEN = /^block(\d+)$/;
 
-export function formatSrcOffset(offset: number): string {
-  return `@0x${offset.toString(16)}`;
+/** `@0x4e`, or `@0x4e in f2` for an inlined instruction that came from function 2. */
+export function formatSrcOffset(offset: number, origin?: number): string {
+  return origin === undefined ? `@0x${offset.toString(16)}` : `@0x${offset.toString(16)} in f${origin}`;
 }
 
-/** A trailing `; @0x4e` comment: the source offset of a block or an instruction. */
-export const SRC_OFFSET_COMMENT = /^@0x([0-9a-fA-F]+)\b/;
+/** A trailing `; @0x4e` or `; @0x4e in f2` comment: the source offset of a block or an
+ *  instruction, and the function an inlined instruction came from. */
+export const SRC_OFFSET_COMMENT = /^@0x([0-9a-fA-F]+)(?:\s+in\s+f(\d+))?\b/;

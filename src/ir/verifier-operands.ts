@@ -41,7 +41,15 @@ export function checkOperands(f: IrFunction, inst: Inst, ctx: VerifyContext, rep
   checkResults(o);
   checkIntOnly(o);
   checkFloatOnly(o);
+  checkOrigin(o);
   OPCODE_RULES[inst.op]?.(o);
+}
+
+/** An inlined instruction's origin names a function of the module (the trap table names it). */
+function checkOrigin({ inst, ctx, report }: Operands): void {
+  if (inst.origin === undefined) return;
+  if (!(Number.isInteger(inst.origin) && inst.origin >= 0)) report(`origin ${inst.origin} is not a non-negative integer`);
+  else if (ctx.functionSignature !== undefined && ctx.functionSignature(inst.origin) === undefined) report(`origin f${inst.origin} is not a function of the module`);
 }
 
 /** Which Inst fields each immediate kind requires; any other immediate field is stray. */

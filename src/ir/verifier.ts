@@ -36,6 +36,8 @@
 //  12. With a VerifyContext: calls match the callee's signature (args and results),
 //      call_indirect the named type's and an existing table; global_get/global_set match
 //      the global's type, and global_set needs a mutable global.
+//  13. An instruction's origin (set by inline) is a non-negative integer and, with a
+//      VerifyContext, the index of a function of the module.
 
 import { InternalError } from '../diagnostics/errors.js';
 import { buildCfg, type Cfg } from './analysis/cfg.js';

@@ -34,7 +34,7 @@ export function formatPgoReport(profile: BuildProfile, functions: readonly Named
   const totals = [
     plural(total.blocksMoved, 'block', 'moved'),
     plural(total.sitesInlined, 'site', 'inlined'),
-    plural(total.callsPromoted, 'call', 'promoted'),
+    plural(total.callsPromoted, 'call_indirect', 'promoted'),
     plural(total.switchesReordered, 'br_table', 'reordered'),
   ];
   lines.push(`  total: ${totals.join(', ')}; ${plural(levels.size, 'function', 'for size')}, ${levels.speed} for speed`);

@@ -7,7 +7,7 @@
 // starts over then, so results after a restart say so.
 
 import { readFileSync } from 'node:fs';
-import { exportSymbol, functionSymbol, globalSymbol } from '../../src/backend-thumb2/symbols.js';
+import { exportSymbol, functionSymbol } from '../../src/backend-thumb2/symbols.js';
 import { UserError } from '../../src/diagnostics/errors.js';
 import { decodeModule } from '../../src/frontend/decode.js';
 import { funcTypeOf, importCount, type WasmModule } from '../../src/frontend/module.js';
@@ -15,7 +15,7 @@ import { TRAP_KINDS } from '../../src/ir/types.js';
 import { errorDetail, errorReason, failed, isNotSupported, passed, skipped, type CommandResult } from './command-result.js';
 import type { HarnessCall } from './harness-source.js';
 import {
-  compileLinkedModules, compileSpecModule, globalAlias, runHarnessFirmware, withHarnessEntry,
+  compileLinkedModules, compileSpecModule, runHarnessFirmware, withHarnessEntry,
   type CallOutcome, type CompiledModule, type FirmwareContext, type HarnessRun,
 } from './module-firmware.js';
 import type { ModuleUnit, PlanItem } from './plan.js';
@@ -24,14 +24,13 @@ import type { WastCommand, WastValue } from './wast-script.js';
 import type { IrModule } from '../../src/ir/module.js';
 
 const REFERENCE_REASON = 'argument or result of a type the harness cannot pass (v128, or a funcref argument that is not null)';
-const IMPORTED_GLOBAL_REASON = 'get of an imported global: the harness reads only globals the module defines';
-const LINKED_GLOBAL_REASON = 'get of a global of an earlier module instance: the harness reads only the entry module\'s globals';
+const UNBOUND_GLOBAL_REASON = 'get of an imported global bound to no module of the firmware';
 const STACK_EXHAUSTED = TRAP_KINDS['call stack exhausted'];
 
 const trapName = (kind: number): string =>
   Object.entries(TRAP_KINDS).find(([, k]) => k === kind)?.[0] ?? `unknown trap kind ${kind}`;
 
-type CallPlan = { readonly call: HarnessCall; readonly global?: number } | { readonly skip: string } | { readonly fail: string };
+type CallPlan = { readonly call: HarnessCall } | { readonly skip: string } | { readonly fail: string };
 
 function harnessTypes(types: readonly string[]): ScalarType[] | undefined {
   const mapped = types.map(harnessType);
@@ -45,7 +44,6 @@ const passable = (v: WastValue): boolean => v.type !== 'funcref' || v.value === 
 interface CallTarget {
   readonly wasm: WasmModule;
   readonly ir: IrModule;
-  readonly entry: boolean;
 }
 
 function planCall(target: CallTarget, cmd: WastCommand): CallPlan {
@@ -55,12 +53,13 @@ function planCall(target: CallTarget, cmd: WastCommand): CallPlan {
   const exp = wasm.exports.find((e) => e.name === action.field && e.kind === kind);
   if (exp === undefined) return { fail: `no exported ${kind} named "${action.field}"` };
   if (action.type === 'get') {
-    const type = wasm.globals[exp.index - importCount(wasm, 'global')]?.type;
-    if (type === undefined) return { skip: IMPORTED_GLOBAL_REASON };
-    if (!target.entry) return { skip: LINKED_GLOBAL_REASON };
-    const valueType = harnessType(type.type);
+    // Read through the export's global symbol, or for a re-exported import, the symbol it is bound to.
+    const imported = exp.index < importCount(wasm, 'global');
+    const valueType = harnessType(target.ir.globals[exp.index]!.type);
     if (valueType === undefined) return { skip: REFERENCE_REASON };
-    return { call: { kind: 'get', symbol: globalAlias(exp.index), type: valueType }, global: exp.index };
+    const symbol = imported ? target.ir.globals[exp.index]!.import?.symbol : exportSymbol(target.ir, action.field);
+    if (symbol === undefined) return { skip: UNBOUND_GLOBAL_REASON };
+    return { call: { kind: 'get', symbol, type: valueType } };
   }
   const sig = funcTypeOf(wasm, exp.index);
   const params = harnessTypes(sig.params);
@@ -185,8 +184,8 @@ async function compileUnit(ctx: FirmwareContext, wasmPath: string, linked: Modul
 function callTarget(unit: ModuleUnit, compiled: CompiledModule, entry: WasmModule, cmd: WastCommand): CallTarget {
   const label = cmd.action?.module;
   const linked = label === undefined || label === unit.command.name ? undefined : unit.linked.find((l) => l.label === label);
-  if (linked?.wasmPath === undefined) return { wasm: entry, ir: compiled.ir, entry: true };
-  return { wasm: decodeModule(readFileSync(linked.wasmPath)), ir: compiled.linkedByLabel!.get(label!)!, entry: false };
+  if (linked?.wasmPath === undefined) return { wasm: entry, ir: compiled.ir };
+  return { wasm: decodeModule(readFileSync(linked.wasmPath)), ir: compiled.linkedByLabel!.get(label!)! };
 }
 
 async function compileOrResults(file: string, unit: ModuleUnit, ctx: FirmwareContext): Promise<CompiledModule | CommandResult[]> {
@@ -208,7 +207,6 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
   const results = new Map<WastCommand, CommandResult>();
   const calls: HarnessCall[] = [];
   const callCommands: WastCommand[] = [];
-  const globals = new Map<number, string>();
   for (const cmd of unit.actions) {
     const plan = planCall(callTarget(unit, compiled, wasm, cmd), cmd);
     if ('skip' in plan) results.set(cmd, skipped(file, cmd, plan.skip));
@@ -216,10 +214,9 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
     else {
       calls.push(plan.call);
       callCommands.push(cmd);
-      if (plan.global !== undefined) globals.set(plan.global, globalSymbol(compiled.ir, plan.global));
     }
   }
-  const patched = withHarnessEntry(compiled.object, globals);
+  const patched = withHarnessEntry(compiled.object, new Map());
 
   let moduleResult: CommandResult | undefined;
   const retried = new Set<number>();

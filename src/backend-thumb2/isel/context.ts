@@ -96,13 +96,15 @@ export class SelectionContext {
     this.blocks[this.currentLabel]!.insts.push(vinst(inst, extra));
   }
 
-  /** The shared `udf #kind` block for (kind, srcOffset), laid out at the end of the function. */
-  trapLabel(kind: TrapKind, srcOffset: number): Label {
-    const key = `${kind}@${srcOffset}`;
+  /** The shared `udf #kind` block for (kind, where it is in the Wasm code: offset and, for
+   *  inlined code, the origin function), laid out at the end of the function. */
+  trapLabel(kind: TrapKind, at: Pick<Inst, 'srcOffset' | 'origin'>): Label {
+    const { srcOffset, origin } = at;
+    const key = `${kind}@${srcOffset}${origin !== undefined ? ` in f${origin}` : ''}`;
     let label = this.trapBlocks.get(key);
     if (label === undefined) {
       label = this.createBlock(srcOffset);
-      this.blocks[label]!.insts.push(vinst({ op: 'udf', imm: TRAP_KINDS[kind], srcOffset }));
+      this.blocks[label]!.insts.push(vinst({ op: 'udf', imm: TRAP_KINDS[kind], srcOffset, ...(origin !== undefined && { funcIndex: origin }) }));
       this.trapBlocks.set(key, label);
     }
     return label;
@@ -110,7 +112,7 @@ export class SelectionContext {
 
   /** Branch to the trap block of `kind` when `cond` holds. */
   trapIf(cond: Cond, kind: TrapKind, inst: Inst): void {
-    this.emit({ op: 'b', cond, target: this.trapLabel(kind, inst.srcOffset) });
+    this.emit({ op: 'b', cond, target: this.trapLabel(kind, inst) });
   }
 
   /** Labels in final layout order: each IR block, its local blocks, then the trap blocks. */

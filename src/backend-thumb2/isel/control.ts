@@ -181,7 +181,7 @@ const selectBrTable: Rule = (ctx, inst) => {
 
 /** trap(kind) -> udf #kind. */
 const selectTrap: Rule = (ctx, inst: Inst) => {
-  ctx.emit({ op: 'udf', imm: TRAP_KINDS[inst.trap!], srcOffset: inst.srcOffset });
+  ctx.emit({ op: 'udf', imm: TRAP_KINDS[inst.trap!], srcOffset: inst.srcOffset, ...(inst.origin !== undefined && { funcIndex: inst.origin }) });
 };
 
 export const CONTROL_RULES = {

@@ -30,7 +30,7 @@ function accessAddress(ctx: SelectionContext, inst: Inst, words: 1 | 2): Address
   const k = mem.offset + mem.bytes;
   if (k > MAX_U32) {
     // Always out of bounds: the access below is never reached.
-    ctx.emit({ op: 'b', target: ctx.trapLabel('out of bounds memory access', inst.srcOffset) });
+    ctx.emit({ op: 'b', target: ctx.trapLabel('out of bounds memory access', inst) });
     return { kind: 'imm', rn: R9, offset: 0 };
   }
   // A dominating access of the same address already checked an end >= this one (IR pass
@@ -49,7 +49,7 @@ function constantAddress(ctx: SelectionContext, inst: Inst, c: number, words: 1 
   const at = c + mem.offset;
   const end = at + mem.bytes;
   if (end > MAX_U32) {
-    ctx.emit({ op: 'b', target: ctx.trapLabel('out of bounds memory access', inst.srcOffset) });
+    ctx.emit({ op: 'b', target: ctx.trapLabel('out of bounds memory access', inst) });
     return { kind: 'imm', rn: R9, offset: 0 };
   }
   if (mem.inBounds !== true) {

@@ -4,9 +4,13 @@
 // of the copy jumps to the continuation block, whose parameters are the call's results.
 //
 // Cost model: an estimate of the Thumb-2 instructions a body becomes (constants are free,
-// they are rematerialised at their uses; a bounds-checked access is about five; i64
-// arithmetic two per operation; a call one per argument and result plus the branch, more
-// for call_indirect's checks; other operations with side effects about four).
+// they are rematerialised at their uses). The memory bound is in a register, so a checked
+// access is adds + bcs + cmp + bhi + the access (five), one at a constant address is cmp +
+// bcc + the access (three), one `inbounds` is the access alone (plus an add for a nonzero
+// offset). An i32 division is its zero check and the divide (three; sdiv adds the four of
+// the INT_MIN / -1 check, a remainder the mls); i64 division is a call to libgcc behind its
+// checks. i64 arithmetic two per operation; a call one per argument and result plus the
+// branch, more for call_indirect's checks; other operations with side effects about four.
 // - -O2: callees costing at most INLINE_MAX_COST, while the caller has grown by less than
 //   GROWTH_BUDGET (or its own cost, when larger);
 // - -Os (ctx.optimizeForSize): only callees that cost no more than the call itself (the
@@ -15,14 +19,18 @@
 //   budget, cold sites only what does not grow the code.
 // Never a recursive callee (one that calls itself) or the caller itself; calls inside an
 // inlined copy are not inlined again in the same run, so mutual recursion cannot unroll.
+// Stack exhaustion still traps: every function that can recurse keeps the stack check in
+// its prologue, and inlining only removes frames.
 //
-// Traps: the trap table names the function whose machine code holds the trap site, which
-// for an inlined body would be the caller, while the message must name the Wasm function
-// (`trap: integer divide by zero in div`). So a callee that can trap itself (an instruction
-// flagged mayTrap other than a direct call, whose traps happen in the called function, or
-// a trap terminator) is not inlined. The copies keep their source offsets. Needs
-// ctx.module (without it the pass does nothing). Adds blocks: invalidates the CFG and the
-// dominators.
+// Traps: a trap report names the Wasm function the trap is in (`trap: integer divide by
+// zero in div`), while the trap table would name the function whose machine code holds the
+// trap site: the caller, for an inlined body. So each copied instruction that can trap in
+// place (flagged mayTrap, or a trap terminator; not a direct call, whose traps happen in the
+// called function) carries its origin, the callee's index, unless it already has one from
+// an earlier inlining into the callee (the innermost function is the one to name). The
+// backend puts the origin into the trap table. The copies keep their source offsets, which
+// are the callee's. Needs ctx.module (without it the pass does nothing). Adds blocks:
+// invalidates the CFG and the dominators.
 
 import type { Block, BlockCall, Inst, IrFunction } from '../function.js';
 import { opInfo } from '../opcodes.js';
@@ -75,7 +83,14 @@ function instCost(f: IrFunction, inst: Inst): number {
       return 0;
     case 'load':
     case 'store':
-      return inst.mem?.inBounds === true ? 2 : 5;
+      return accessCost(f, inst);
+    case 'udiv':
+    case 'urem':
+    case 'sdiv':
+    case 'srem':
+      return divisionCost(f, inst);
+    case 'trap':
+      return 1;
     case 'call':
       return 1 + inst.args.length + inst.results.length;
     case 'call_indirect': // bounds, null and signature checks before the branch
@@ -89,17 +104,31 @@ function instCost(f: IrFunction, inst: Inst): number {
   }
 }
 
+function accessCost(f: IrFunction, inst: Inst): number {
+  const access = inst.mem?.offset === 0 ? 1 : 2;
+  if (inst.mem?.inBounds === true) return access;
+  const address = f.values[inst.args[0]!]?.def;
+  return address?.kind === 'inst' && address.inst.op === 'iconst' ? 3 : 5;
+}
+
+function divisionCost(f: IrFunction, inst: Inst): number {
+  if (f.values[inst.results[0]!]?.type === 'i64') return 10; // checks, four argument moves, the call, two result moves
+  const overflowCheck = inst.op === 'sdiv' ? 4 : 0;
+  const remainder = inst.op === 'srem' || inst.op === 'urem' ? 1 : 0;
+  return 3 + overflowCheck + remainder;
+}
+
 function worthInlining(caller: IrFunction, callee: IrFunction, call: Inst, ctx: PassContext, budgetLeft: number, heat: SiteHeat): boolean {
   if (callee.index === caller.index || callee === caller || callee.blocks.length === 0) return false;
-  if (callsItself(callee) || canTrap(callee)) return false;
+  if (callsItself(callee)) return false;
   const body = cost(callee);
   if (ctx.optimizeForSize === true || heat === 'cold') return body <= 1 + call.args.length + call.results.length;
   if (heat === 'hot') return body <= HOT_INLINE_MAX_COST && body <= budgetLeft + HOT_GROWTH_BUDGET;
   return body <= INLINE_MAX_COST && body <= budgetLeft;
 }
 
-const canTrap = (f: IrFunction): boolean =>
-  f.blocks.some((b) => b.insts.some((i) => i.op === 'trap' || (opInfo(i.op).mayTrap === true && i.op !== 'call')));
+/** Whether `inst` can trap where it stands (a direct call's traps are in the called function). */
+const trapsInPlace = (inst: Inst): boolean => inst.op === 'trap' || (opInfo(inst.op).mayTrap === true && inst.op !== 'call');
 
 const callsItself = (f: IrFunction): boolean => f.blocks.some((b) => b.insts.some((i) => i.op === 'call' && i.index === f.index));
 
@@ -144,7 +173,10 @@ function inlineCall(func: IrFunction, blockIndex: number, callIndex: number, cal
     for (const inst of b.insts) {
       const cloned: Inst = inst.op === 'return'
         ? { op: 'jump', args: [], results: [], targets: [{ block: continuation.id, args: inst.args.map(map) }], srcOffset: inst.srcOffset }
-        : { ...inst, args: inst.args.map(map), results: inst.results.map(map), targets: inst.targets.map(mapTarget) };
+        : {
+          ...inst, args: inst.args.map(map), results: inst.results.map(map), targets: inst.targets.map(mapTarget),
+          ...(trapsInPlace(inst) && { origin: inst.origin ?? callee.index }),
+        };
       cloned.results.forEach((r, index) => (func.values[r]!.def = { kind: 'inst', inst: cloned, index }));
       copy.insts.push(cloned);
     }

@@ -3,6 +3,7 @@
 ;; $step_a. Prints the checksum and exits with its low byte.
 (module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
   (memory (export "memory") 1)
   (type $step (func (param i32 i32) (result i32)))
   (table 4 funcref)
@@ -69,8 +70,8 @@
     (i32.store (i32.const 4) (i32.sub (i32.const 117) (local.get $p)))
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
 
-  (func (export "main") (result i32) (local $r i32)
+  (func (export "_start") (local $r i32)
     (local.set $r (call $work (i32.const 3000)))
     (if (i32.eq (local.get $r) (i32.const -1)) (then (local.set $r (call $report_error (local.get $r)))))
     (call $print (local.get $r))
-    (i32.and (local.get $r) (i32.const 0x7f))))
+    (call $proc_exit (i32.and (local.get $r) (i32.const 0x7f)))))
