@@ -211,11 +211,21 @@ function symbolize(functions: readonly { address: number; symbols: readonly stri
   return `<${best.symbols[0]}${offset === 0 ? '' : `+0x${hex(offset)}`}>`;
 }
 
-function trapAnnotation(line: DisasmLine, kind: number, sites: ReadonlyMap<number, TrapSite>): string | undefined {
+/** `trap: <kind> at wasm offset 0x..`, with `in <function>` for a site inlined from another function. */
+function trapAnnotation(line: DisasmLine, kind: number, sites: ReadonlyMap<number, TrapSite>, wasmName: string | undefined): string | undefined {
   const name = TRAP_KIND_NAMES.get(kind);
   if (name === undefined) return undefined;
   const site = sites.get(line.address);
-  return site === undefined ? `trap: ${name}` : `trap: ${name} at wasm offset 0x${hex(site.wasmOffset)}`;
+  if (site === undefined) return `trap: ${name}`;
+  const inlined = wasmName !== undefined && site.functionName !== wasmName ? ` in ${site.functionName}` : '';
+  return `trap: ${name}${inlined} at wasm offset 0x${hex(site.wasmOffset)}`;
+}
+
+/** The Wasm name the trap table gives the code at [start, end): only when every site there
+ *  agrees, since a site inlined from another function names that one. */
+function nameFromTrapSites(sites: ReadonlyMap<number, TrapSite>, start: number, end: number): string | undefined {
+  const names = new Set([...sites.values()].filter((t) => t.pc >= start && t.pc < end).map((t) => t.functionName));
+  return names.size === 1 ? [...names][0] : undefined;
 }
 
 /**
@@ -235,6 +245,8 @@ export function disassembleFirmware(bytes: Uint8Array, file: string, names: Read
   return functions.map((f): FunctionListing => {
     const section = sectionOf(f.address)!;
     const end = Math.min(f.address + f.size, section.address + section.size);
+    const fromModule = f.name !== f.symbols[0] ? f.name : undefined;
+    const wasmName = fromModule ?? nameFromTrapSites(traps, f.address, end);
     const lines: DisasmLine[] = [];
     for (const r of regions(mapping.get(section.index) ?? [], f.address, end)) {
       if (r.kind === 'data') {
@@ -242,13 +254,10 @@ export function disassembleFirmware(bytes: Uint8Array, file: string, names: Read
         continue;
       }
       for (const { line, target, udf } of codeLines(memory, r.start, r.end)) {
-        const annotation = target !== undefined ? symbolize(functions, target) : udf !== undefined ? trapAnnotation(line, udf, traps) : undefined;
+        const annotation = target !== undefined ? symbolize(functions, target) : udf !== undefined ? trapAnnotation(line, udf, traps, wasmName) : undefined;
         lines.push(annotation !== undefined ? { ...line, annotation } : line);
       }
     }
-    const fromModule = f.name !== f.symbols[0] ? f.name : undefined;
-    const fromTraps = [...traps.values()].find((t) => t.pc >= f.address && t.pc < end)?.functionName;
-    const wasmName = fromModule ?? fromTraps;
     return { address: f.address, size: f.size, symbols: f.symbols, ...(wasmName !== undefined ? { wasmName } : {}), lines };
   });
 }

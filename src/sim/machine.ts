@@ -23,7 +23,8 @@ import { type DeviceMapping, Memory } from './memory.js';
 import { semihostingCall } from './semihosting.js';
 import { CPUID_CORTEX_M4, SCS_BASE, SCS_SIZE, SystemControl } from './system-control.js';
 import { dynamicCycles, EXCEPTION_ENTRY_CYCLES, EXCEPTION_EXIT_CYCLES, refillCycles, timingConfigOf, TimingKind, type TimingConfig } from './timing.js';
-import { CmsdkUart, Pl011, type UartPorts } from './uart.js';
+import { CmsdkUart, type ConsoleUart, Pl011, type UartPorts } from './uart.js';
+import type { UartInput } from './uart-input.js';
 
 /** How a run ended. */
 export type StopReason =
@@ -31,6 +32,8 @@ export type StopReason =
   | { readonly kind: 'limit' }
   | { readonly kind: 'lockup'; readonly pc: number; readonly message: string }
   | { readonly kind: 'sleep'; readonly pc: number }
+  /** Not an end: the core sleeps until console input arrives; run again once some has. */
+  | { readonly kind: 'input' }
   | { readonly kind: 'error'; readonly pc: number; readonly message: string };
 
 export interface MachineOptions {
@@ -45,6 +48,8 @@ export interface MachineOptions {
    * uses the default, Infinity disables the JIT (everything interpreted).
    */
   readonly jitThreshold?: number;
+  /** Typed into the console UART as it can take it; without it the UART receives nothing. */
+  readonly uartInput?: UartInput;
 }
 
 const DEFAULT_JIT_THRESHOLD = 50;
@@ -83,6 +88,9 @@ export class Machine implements CpuHost {
   private stop: StopReason | undefined;
   private svcPending = false;
   private sleeping = false;
+  /** The core sleeps and only console input can wake it: run() returns 'input'. */
+  private awaitingInput = false;
+  private readonly uart: ConsoleUart;
 
   constructor(readonly board: Board, image: LoadImage, private readonly options: MachineOptions) {
     this.scs = new SystemControl(IRQ_COUNT);
@@ -91,9 +99,9 @@ export class Machine implements CpuHost {
       transmit: (byte) => options.onConsole(Uint8Array.of(byte)),
       irq: (line, level) => { if (level) this.scs.setPending(16 + irqs[line], true); },
     };
-    const uart = board.console.kind === 'pl011' ? new Pl011(ports) : new CmsdkUart(ports);
+    this.uart = board.console.kind === 'pl011' ? new Pl011(ports) : new CmsdkUart(ports);
     const devices: DeviceMapping[] = [
-      { base: board.console.base, size: 0x1000, device: uart },
+      { base: board.console.base, size: 0x1000, device: this.uart },
       { base: SCS_BASE, size: SCS_SIZE, device: this.scs },
     ];
     this.mem = new Memory(board.flash.origin, board.flash.size, board.ram.origin, board.ram.size, devices);
@@ -145,6 +153,10 @@ export class Machine implements CpuHost {
       try {
         this.service();
         if (this.stop !== undefined) break;
+        if (this.awaitingInput) {
+          this.awaitingInput = false;
+          return { kind: 'input' };
+        }
         const budget = Math.min(maxInstructions - this.instructions, CHUNK);
         const cycleBudget = Math.max(1, Math.min(maxCycles - this.cycles, this.scs.cyclesToSysTickEvent()));
         const before = this.cycles;
@@ -162,6 +174,7 @@ export class Machine implements CpuHost {
   /** Between chunks: invalid Thumb state, SVC, pending exceptions, sleep. */
   private service(): void {
     const cpu = this.cpu;
+    this.feedUart();
     if (this.scs.resetRequested) {
       this.stop = { kind: 'error', pc: cpu.pc, message: 'the firmware requested a system reset (AIRCR.SYSRESETREQ)' };
       return;
@@ -192,13 +205,25 @@ export class Machine implements CpuHost {
     const cycles = this.scs.cyclesToSysTickEvent();
     const tickInterrupts = (this.scs.systick.csr & 2) !== 0;
     if (!Number.isFinite(cycles) || !tickInterrupts) {
-      this.stop = { kind: 'sleep', pc: this.cpu.pc };
+      if (this.options.uartInput?.open === true && this.uart.canReceive()) this.awaitingInput = true;
+      else this.stop = { kind: 'sleep', pc: this.cpu.pc };
       return;
     }
     this.scs.advanceSysTick(cycles);
     this.cycles += cycles;
     if (this.exceptions.pendingToTake() === 0) return; // masked: keep sleeping on the next service
     this.sleeping = false;
+  }
+
+  /** Typed bytes go into the console UART while it can take them (between chunks: what a byte costs in time is not modelled). */
+  private feedUart(): void {
+    const input = this.options.uartInput;
+    if (input === undefined) return;
+    while (this.uart.canReceive()) {
+      const byte = input.next();
+      if (byte === undefined) return;
+      this.uart.receive(byte);
+    }
   }
 
   /** Exception entry costs its 12 cycles (charged to SysTick too: they are outside the chunk's count). */

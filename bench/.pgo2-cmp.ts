@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+import { loadBoard } from '../src/driver/board.js';
+import { profileFirmware } from '../src/driver/profile.js';
+const board = loadBoard('mps2-an385');
+const name = process.argv[2]!;
+const dir = `/tmp/pgo2/${name}`;
+const wasm = join(dir, (await import('node:fs')).readdirSync(dir).find((f) => f.endsWith('.wasm'))!);
+const log = (l: string) => console.error('  ' + l);
+const q = { board, log, onOutput: () => {}, onSemihosting: () => {} };
+const a = await profileFirmware({ ...q, input: wasm, output: join(dir, 'a.profile') });
+const b = await profileFirmware({ ...q, input: wasm, output: join(dir, 'b.profile'), profile: join(dir, 'app.profile') });
+const fb = new Map(b.profile.functions.map((f) => [f.index, f]));
+const rows = a.profile.functions.map((f) => [f.name, f.instructions, fb.get(f.index)?.instructions ?? 0, (f as any).cycles, (fb.get(f.index) as any)?.cycles] as const);
+rows.sort((x, y) => Math.abs(y[2] - y[1]) - Math.abs(x[2] - x[1]));
+for (const r of rows.slice(0, 15)) console.log(r.join('\t'));
+console.log('total', a.profile.run.cycles, b.profile.run.cycles);
