@@ -5,7 +5,8 @@
 // source, so that the colouring can give both the same register.
 
 import { isVirtual, type Reg } from './mir.js';
-import { computeLiveness, instEffects, loopDepths } from './liveness.js';
+import { blockWeights } from './block-weights.js';
+import { computeLiveness, instEffects } from './liveness.js';
 import type { VFunction } from './vcode.js';
 
 export interface InterferenceGraph {
@@ -13,7 +14,7 @@ export interface InterferenceGraph {
   readonly adjacency: Map<Reg, Set<Reg>>;
   /** Registers each virtual register is copied to or from. */
   readonly moves: Map<Reg, Set<Reg>>;
-  /** Spill cost: uses and defs weighted by 10^loop depth. */
+  /** Spill cost: uses and defs weighted by how often their block runs (block-weights.ts). */
   readonly cost: Map<Reg, number>;
   /** Every copy between two registers, weighted like the spill cost (coalesce.ts). */
   readonly copies: readonly CopyPair[];
@@ -25,11 +26,15 @@ export interface CopyPair {
   readonly weight: number;
 }
 
-export function buildInterference(f: VFunction): InterferenceGraph {
+/**
+ * The graph, or undefined as soon as more than `liveLimit` registers are live at one point
+ * (the caller relieves the pressure first: such a graph would be quadratic in size).
+ */
+export function buildInterference(f: VFunction, liveLimit = Infinity): InterferenceGraph | undefined {
   // Each instruction's effects are computed once, for the liveness analysis and the scan below.
   const effects = f.blocks.map((block) => block.insts.map(instEffects));
   const { liveOut } = computeLiveness(f, effects);
-  const depths = loopDepths(f);
+  const weights = blockWeights(f);
   const adjacency = new Map<Reg, Set<Reg>>();
   const moves = new Map<Reg, Set<Reg>>();
   const cost = new Map<Reg, number>();
@@ -58,9 +63,10 @@ export function buildInterference(f: VFunction): InterferenceGraph {
     cost.set(r, (cost.get(r) ?? 0) + weight);
   };
 
-  f.blocks.forEach((block, b) => {
-    const weight = 10 ** Math.min(depths[b]!, 6);
+  for (const [b, block] of f.blocks.entries()) {
+    const weight = weights[b]!;
     const live = new Set(liveOut[b]);
+    if (live.size > liveLimit) return undefined;
     for (let i = block.insts.length - 1; i >= 0; i--) {
       const vi = block.insts[i]!;
       const { uses, defs } = effects[b]![i]!;
@@ -83,7 +89,8 @@ export function buildInterference(f: VFunction): InterferenceGraph {
       }
       for (const d of defs) live.delete(d);
       for (const u of uses) live.add(u);
+      if (live.size > liveLimit) return undefined;
     }
-  });
+  }
   return { adjacency, moves, cost, copies };
 }

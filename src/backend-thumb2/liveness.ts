@@ -70,22 +70,3 @@ export function computeLiveness(f: VFunction, effects: readonly (readonly RegOpe
   }
   return { liveIn, liveOut };
 }
-
-/**
- * Loop depth of each block, estimated from the layout: a branch from block s back to an
- * earlier (or the same) block t marks t..s as one loop level deeper. Used to weigh spill costs.
- */
-export function loopDepths(f: VFunction): number[] {
-  // Each back edge adds one to a range of blocks: marked at its ends, summed once (linear, not
-  // blocks x loop length for deeply nested loops).
-  const change = new Array<number>(f.blocks.length + 1).fill(0);
-  f.blocks.forEach((_, s) => {
-    for (const t of blockSuccessors(f, s)) {
-      if (t > s) continue;
-      change[t]!++;
-      change[s + 1]!--;
-    }
-  });
-  let running = 0;
-  return f.blocks.map((_, b) => (running += change[b]!));
-}

@@ -10,7 +10,8 @@
 // pre-spilled, and those spill almost everything anyway.
 
 import { isVirtual, type Reg } from './mir.js';
-import { computeLiveness, instEffects, loopDepths } from './liveness.js';
+import { blockWeights } from './block-weights.js';
+import { computeLiveness, instEffects } from './liveness.js';
 import type { RegOperands } from './inst-registers.js';
 import type { VFunction } from './vcode.js';
 
@@ -20,7 +21,7 @@ export const PRESSURE_LIMIT = 96;
 /**
  * The spillable virtual registers to spill so that, at every point of `f`, at most `limit`
  * spillable ones remain live. When a point exceeds the limit, the cheapest live ones (uses
- * and defs weighted by loop depth, as the colourer's spill cost) are spilled until half
+ * and defs weighted by block frequency, as the colourer's spill cost) are spilled until half
  * the limit remains, so that the next few points do not need another choice.
  */
 export function pressureSpills(f: VFunction, limit: number, unspillable: ReadonlySet<Reg>): Set<Reg> {
@@ -47,12 +48,12 @@ export function pressureSpills(f: VFunction, limit: number, unspillable: Readonl
   return spilled;
 }
 
-/** Uses and defs of each virtual register, weighted by 10^loop depth. */
+/** Uses and defs of each virtual register, weighted by how often their block runs (block-weights.ts). */
 function spillCosts(f: VFunction, effects: readonly (readonly RegOperands[])[]): Map<Reg, number> {
-  const depths = loopDepths(f);
+  const weights = blockWeights(f);
   const cost = new Map<Reg, number>();
   effects.forEach((blockEffects, b) => {
-    const weight = 10 ** Math.min(depths[b]!, 6);
+    const weight = weights[b]!;
     for (const { uses, defs } of blockEffects) {
       for (const r of uses) if (isVirtual(r)) cost.set(r, (cost.get(r) ?? 0) + weight);
       for (const r of defs) if (isVirtual(r)) cost.set(r, (cost.get(r) ?? 0) + weight);

@@ -93,10 +93,14 @@ function lowerCopy(inst: MInst): MInst[] {
  */
 export function allocateRegisters(f: VFunction): void {
   const unspillable = new Set<Reg>();
-  const crowded = pressureSpills(f, PRESSURE_LIMIT, unspillable);
-  if (crowded.size > 0) spillRegisters(f, crowded, unspillable);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const graph = coalesceCopies(buildInterference(f), K, unspillable);
+    // Only the first round checks the pressure: afterwards the new registers are short-lived spill temporaries.
+    const interference = buildInterference(f, round === 0 ? PRESSURE_LIMIT : Infinity);
+    if (interference === undefined) {
+      spillRegisters(f, pressureSpills(f, PRESSURE_LIMIT, unspillable), unspillable);
+      continue;
+    }
+    const graph = coalesceCopies(interference, K, unspillable);
     const { colours, spilled } = colour(graph, unspillable);
     if (spilled.length > 0) {
       const spilledNodes = new Set(spilled);

@@ -30,6 +30,8 @@ export interface VBlock {
   srcOffset: number;
   /** The IR block's key ordinal, on the block that starts an IR block (MBlock.ordinal). */
   ordinal?: number;
+  /** Runs per function entry, from the profile (IR Block.frequency); see block-weights.ts. */
+  frequency?: number;
 }
 
 export interface VFunction {

@@ -14,7 +14,7 @@ import { findProjectConfig, parseSizeText, projectFirmware, resolveProjectSettin
 import { formatSizeReport, sizeOfFirmware } from '../driver/size.js';
 import { disasmFirmware, formatListing } from '../driver/disasm.js';
 import { parseOptLevel, type OptLevel } from '../frontend/source-options.js';
-import { run } from '../driver/run.js';
+import { EXIT_INTERRUPTED, run } from '../driver/run.js';
 import { sim } from '../driver/sim.js';
 import { formatProfileSummary, profileFirmware } from '../driver/profile.js';
 import { EXIT_CYCLE_LIMIT, exitCodeOf, formatSimStats } from '../sim/simulate.js';
@@ -286,13 +286,19 @@ compileOptions(
     .option('--stats', 'print instructions, cycles and simulator speed to stderr'),
 ).action(async (inputs: string[], flags: CompileFlags & { maxCycles?: number; stats?: boolean }) => {
   const options = commonBuildOptions(inputs[0], flags, '.elf'); // no input: the project's; a module builds into a temporary folder
-  const { result, limit } = await sim({
+  const simRun = await sim({
     ...options,
     libraries: inputs.slice(1),
     ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
     onOutput: out,
     onSemihosting: err,
+    uartInput: process.stdin, // typed or piped input reaches the console UART, as with `run`
   });
+  if (simRun === undefined) {
+    process.exitCode = EXIT_INTERRUPTED; // Ctrl-C at the terminal
+    return;
+  }
+  const { result, limit } = simRun;
   if (flags.stats === true) log(formatSimStats(result));
   try {
     process.exitCode = exitCodeOf(result, limit, options.input);

@@ -26,8 +26,18 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     writeDurably(temp, data);
     renameSync(temp, path);
   } catch (e) {
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     throw outputError(path, e);
+  }
+}
+
+/** Remove our temporary file after a failure; where there never was one (its folder could not
+ *  be made) there is nothing to remove, and the first failure is the one to report. */
+function removeQuietly(temp: string): void {
+  try {
+    rmSync(temp, { force: true });
+  } catch {
+    // ENOTDIR and the like: no temporary file can exist there
   }
 }
 

@@ -1,12 +1,17 @@
 // `mcu-aot sim`: run firmware in the host simulator. An .elf runs as it is; a .wasm/.wat
 // is built first (into a temporary folder), exactly as `mcu-aot build` would. An .elf for
 // another board is refused (firmware-board.ts).
+//
+// `uartInput` is typed into the console UART, as `mcu-aot run` does for QEMU: a pipe's
+// bytes as they come, a terminal's keys as they are pressed (raw mode: the firmware
+// echoes; Ctrl-C ends the run). A firmware sleeping until input arrives waits for it.
 
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { ELF_MAGIC } from '../elf/constants.js';
-import { DEFAULT_MAX_INSTRUCTIONS, simulateElf, type SimulateResult } from '../sim/simulate.js';
+import { DEFAULT_MAX_INSTRUCTIONS, simulateElf, simulateElfInteractive, type SimulateResult } from '../sim/simulate.js';
+import { UartInputQueue } from '../sim/uart-input.js';
 import { build, type BuildOptions } from './build.js';
 import { readFirmwareForBoard } from './firmware-board.js';
 
@@ -15,33 +20,84 @@ export interface SimOptions extends Omit<BuildOptions, 'emit' | 'output'> {
   readonly onOutput: (chunk: string) => void;
   /** Semihosting console output (QEMU prints it on stderr). */
   readonly onSemihosting?: (chunk: string) => void;
+  /** Typed into the console UART: all of it at once, or a stream (a terminal in raw mode) as it arrives. */
+  readonly uartInput?: string | Uint8Array | NodeJS.ReadableStream | NodeJS.ReadStream;
 }
 
+/** A finished run, or undefined for one Ctrl-C interrupted. */
 export interface SimRun {
   readonly result: SimulateResult;
   /** The cycle limit the run had (for describing a stop). */
   readonly limit: number;
 }
 
-export async function sim(opts: SimOptions): Promise<SimRun> {
+export async function sim(opts: SimOptions): Promise<SimRun | undefined> {
   const limit = opts.maxCycles ?? DEFAULT_MAX_INSTRUCTIONS;
-  const run = (elfPath: string): SimRun => {
+  const run = async (elfPath: string): Promise<SimRun | undefined> => {
     const bytes = readFirmwareForBoard(elfPath, opts.board);
-    const result = simulateElf(bytes, opts.input, opts.board, {
+    const simulateOptions = {
       maxCycles: limit,
       onConsole: opts.onOutput,
       ...(opts.onSemihosting !== undefined ? { onSemihosting: opts.onSemihosting } : {}),
-    });
-    return { result, limit };
+    };
+    if (opts.uartInput === undefined) return { result: simulateElf(bytes, opts.input, opts.board, simulateOptions), limit };
+    const typing = connectUartInput(opts.uartInput);
+    try {
+      const result = await simulateElfInteractive(bytes, opts.input, opts.board, { ...simulateOptions, uartInput: typing.queue, signal: typing.interrupted });
+      return result !== undefined ? { result, limit } : undefined;
+    } finally {
+      typing.restore();
+    }
   };
   if (extname(opts.input) === '.elf' || startsWithElfMagic(opts.input)) return run(opts.input);
   const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-sim-'));
   try {
     const { outputs } = await build({ ...opts, emit: 'elf', output: join(dir, 'app.elf') });
-    return run(outputs[0]!);
+    return await run(outputs[0]!);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const CTRL_C = 0x03;
+
+interface ConnectedInput {
+  readonly queue: UartInputQueue;
+  /** Aborted by Ctrl-C typed at a terminal (raw mode turns it into a byte). */
+  readonly interrupted: AbortSignal;
+  /** Stops reading and puts a terminal back as it was. */
+  readonly restore: () => void;
+}
+
+function connectUartInput(input: NonNullable<SimOptions['uartInput']>): ConnectedInput {
+  const interrupt = new AbortController();
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const bytes = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
+    return { queue: UartInputQueue.of(bytes), interrupted: interrupt.signal, restore: () => {} };
+  }
+  const queue = new UartInputQueue();
+  const terminal = 'isTTY' in input && input.isTTY === true ? (input as NodeJS.ReadStream) : undefined;
+  const onData = (chunk: Buffer | string): void => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+    if (terminal !== undefined && bytes.includes(CTRL_C)) interrupt.abort();
+    else queue.push(bytes);
+  };
+  const onEnd = (): void => queue.end();
+  terminal?.setRawMode(true);
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.on('error', onEnd);
+  return {
+    queue,
+    interrupted: interrupt.signal,
+    restore: () => {
+      input.removeListener('data', onData);
+      input.removeListener('end', onEnd);
+      input.removeListener('error', onEnd);
+      terminal?.setRawMode(false);
+      input.pause(); // a paused stdin no longer keeps the process alive
+    },
+  };
 }
 
 /**

@@ -52,21 +52,18 @@ export function findClang(pathList?: string): string | undefined {
 }
 
 /**
- * clang's arguments for one C file. `WASI_SYSROOT` points clang at a wasi-libc sysroot
- * other than Debian's (a wasi-sdk installation, say).
+ * clang's two runs for one C file: compile to an object, then link with wasi-libc.
+ * `WASI_SYSROOT` points clang at a wasi-libc sysroot other than Debian's (a wasi-sdk
+ * installation, say). The link has no -O: given one, clang-14's driver runs wasm-opt
+ * whenever it finds it on PATH, and wasm-opt drops the name section, which would leave C
+ * functions nameless (`f12`) in trap messages, `mcu-aot size` and `mcu-aot disasm`.
  */
-export function clangArguments(input: string, output: string, options: SourceOptions, sysroot?: string): string[] {
-  return [
-    '--target=wasm32-wasi',
-    ...(sysroot !== undefined ? [`--sysroot=${sysroot}`] : []),
-    `-O${options.optLevel ?? '2'}`,
-    `-Wl,--initial-memory=${WASM_PAGE}`,
-    '-z',
-    `stack-size=${C_SHADOW_STACK_BYTES}`,
-    '-o',
-    output,
-    input,
-  ];
+export function clangCommands(input: string, object: string, output: string, options: SourceOptions, sysroot?: string): { compile: string[]; link: string[] } {
+  const target = ['--target=wasm32-wasi', ...(sysroot !== undefined ? [`--sysroot=${sysroot}`] : [])];
+  return {
+    compile: [...target, `-O${options.optLevel ?? '2'}`, '-c', '-o', object, input],
+    link: [...target, `-Wl,--initial-memory=${WASM_PAGE}`, '-z', `stack-size=${C_SHADOW_STACK_BYTES}`, '-o', output, object],
+  };
 }
 
 function checkWasiLibc(sysroot: string | undefined): void {
@@ -98,12 +95,15 @@ export async function compileC(file: string, options: SourceOptions = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-clang-'));
   try {
     const output = join(dir, 'module.wasm');
-    const result = await execa(clang, clangArguments(file, output, options, sysroot), { reject: false, all: true });
-    const diagnostics = String(result.all ?? '').trimEnd();
-    const missing = missingToolchainPiece(diagnostics);
-    if (missing !== undefined) throw userError('toolchain', `${missing} is not installed: C input needs it`, { file }, C_TOOLCHAIN_INSTALL);
-    if (diagnostics !== '') options.log?.(diagnostics);
-    if (result.exitCode !== 0) throw compileFailure(`${clang} exited with code ${result.exitCode ?? 'unknown'}`, diagnostics, options, file);
+    const { compile, link } = clangCommands(file, join(dir, 'module.o'), output, options, sysroot);
+    for (const args of [compile, link]) {
+      const result = await execa(clang, args, { reject: false, all: true });
+      const diagnostics = String(result.all ?? '').trimEnd();
+      const missing = missingToolchainPiece(diagnostics);
+      if (missing !== undefined) throw userError('toolchain', `${missing} is not installed: C input needs it`, { file }, C_TOOLCHAIN_INSTALL);
+      if (diagnostics !== '') options.log?.(diagnostics);
+      if (result.exitCode !== 0) throw compileFailure(`${clang} exited with code ${result.exitCode ?? 'unknown'}`, diagnostics, options, file);
+    }
     return new Uint8Array(readFileSync(output));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -60,6 +60,10 @@ export interface Block {
    *  offset (FunctionBuilder.createBlock). A block a pass derives from another copies its
    *  key; absent means 0 (docs/profile.md). */
   ordinal?: number;
+  /** Profile-guided builds only: how often the block runs per entry of the function (the
+   *  profile's count over the entry count; pgo-block-weights). The backend weighs spill
+   *  costs by it; absent, it estimates them from loop nesting. */
+  frequency?: number;
 }
 
 export type ValueDef =

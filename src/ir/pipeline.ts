@@ -15,6 +15,7 @@ import * as inline from './passes/inline.js';
 import * as licm from './passes/licm.js';
 import * as loadStoreElim from './passes/load-store-elim.js';
 import * as pgoBlockLayout from './passes/pgo-block-layout.js';
+import * as pgoBlockWeights from './passes/pgo-block-weights.js';
 import * as pgoIndirectCall from './passes/pgo-indirect-call.js';
 import * as pgoSwitchOrder from './passes/pgo-switch-order.js';
 import * as removeUnreachableBlocks from './passes/remove-unreachable-blocks.js';
@@ -54,7 +55,8 @@ const O2: readonly Pass[] = [
   deadBlockParams, // loop-carried values nothing reads: their args become dead for dce
   dce,
   pgoSwitchOrder, // profile: compares for the dominant br_table targets (after const-fold settled the index)
-  pgoBlockLayout, // profile: last, the block order is the machine code's
+  pgoBlockLayout, // profile: the block order is the machine code's
+  pgoBlockWeights, // profile: last, the frequencies of the blocks the backend gets (spill costs)
 ];
 
 export const PIPELINES: Readonly<Record<IrOptLevel, readonly Pass[]>> = { '0': REQUIRED, '1': O1, '2': O2, '3': O2, s: O2 };

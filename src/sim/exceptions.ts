@@ -31,23 +31,23 @@ export class ExceptionModel {
   constructor(private readonly cpu: Cpu, private readonly scs: SystemControl) {}
 
   /** The current execution priority (B1.5.4): active exceptions' group priorities and the masks. */
-  executionPriority(): number {
+  executionPriority(ignorePrimask = false): number {
     const { cpu, scs } = this;
     let priority = THREAD_PRIORITY;
     for (let n = 1; n < scs.exceptionCount; n++) {
       if (scs.active[n] === 1) priority = Math.min(priority, scs.groupPriority(n));
     }
     if (cpu.basepri !== 0) priority = Math.min(priority, cpu.basepri & ~((2 << scs.prigroup) - 1) & 0xff);
-    if (cpu.primask !== 0) priority = Math.min(priority, 0);
+    if (cpu.primask !== 0 && !ignorePrimask) priority = Math.min(priority, 0);
     if (cpu.faultmask !== 0) priority = Math.min(priority, -1);
     return priority;
   }
 
   /** The pending, enabled exception that would preempt now, or 0. */
-  pendingToTake(): number {
+  pendingToTake(ignorePrimask = false): number {
     const { scs } = this;
     let best = 0;
-    let bestPriority = this.executionPriority();
+    let bestPriority = this.executionPriority(ignorePrimask);
     for (let n = 2; n < scs.exceptionCount; n++) {
       if (scs.pending[n] !== 1 || !scs.isEnabled(n)) continue;
       const p = scs.groupPriority(n);
@@ -57,6 +57,14 @@ export class ExceptionModel {
       }
     }
     return best;
+  }
+
+  /**
+   * Whether a pending exception wakes a WFI: one that would preempt were PRIMASK clear
+   * (ARMv7-M B1.5.19), so `cpsid i; wfi` wakes and runs on without taking it.
+   */
+  wakesFromSleep(): boolean {
+    return this.pendingToTake(true) !== 0;
   }
 
   /**

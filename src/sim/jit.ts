@@ -1,17 +1,24 @@
-// The JIT: hot straight-line runs of instructions become one JavaScript function each.
+// The JIT: hot runs of instructions become one JavaScript function each, and the run
+// loop goes from block to block without interpreting the branches between them.
 //
-// A block starts where the run loop may enter one (after a branch or an instruction the
-// JIT does not take) and extends over "straight-line" instructions: data processing and
-// loads/stores that never write PC, never call the host and never run inside an IT block
-// (IT itself ends a block, and a block is entered only with ITSTATE 0). The branch that
-// ends the block runs in the interpreter, so taken-branch counts, refills and exception
-// returns have one implementation.
+// A block starts where the run loop may enter one (after a branch, or after an
+// instruction the JIT does not take) and extends over "straight-line" instructions: data
+// processing and loads/stores that never write PC, never call the host and never run
+// inside an IT block. It ends with the first other instruction (a branch, BX, POP {pc},
+// IT, SVC, MSR...), which runs as the block's last: inline for B/BL/CBZ/CBNZ, through its
+// closure otherwise. A block is entered only with ITSTATE 0, so an IT can only end one.
+// The run loop then sees a taken branch once per block (refill, taken counts, exception
+// returns keep their one implementation in machine.ts) and finds the next block by PC in
+// an array indexed by halfword (flash) or a Map (RAM).
 //
-// The generated source inlines the commonest forms (moves, add/sub, compare, word
-// load/store at [rn, #imm]) and calls the interpreter's closure for every other
-// instruction. Exactness with the interpreter, instruction by instruction:
-// - counts: the executed count, the cycles (same costs, pipelining carried in and out) and
-//   the profile counters are bumped before the instruction runs, as the interpreter does;
+// The generated source inlines the common instructions (jit-codegen.ts) and calls the
+// interpreter's closure for the others. Exactness with the interpreter, instruction by
+// instruction:
+// - counts: the static cycle costs are summed at compile time (prefix sums, so a block
+//   that stops early reports the cycles of the instructions it started); only the
+//   data-dependent costs (divides, long multiplies on the M3) are added at run time;
+//   the pipelining of neighbouring loads/stores is static inside a block and carried in
+//   and out; profile counters are bumped for the instructions that started;
 // - a fault mid-block leaves the registers as the faulting instruction found them (every
 //   instruction before it has completed, it has not written anything) and reports its
 //   address in state.faultPc;
@@ -25,6 +32,8 @@ import type { DecodedInst } from '../backend-thumb2/decoder.js';
 import type { Cpu } from './cpu.js';
 import type { CacheEntry, DecodeCache } from './decode-cache.js';
 import type { ExecutionCounts } from './execution-counts.js';
+import { branchSource, inlineSource } from './jit-codegen.js';
+import type { Memory } from './memory.js';
 import { dynamicCycles, type InstructionTiming, TimingKind } from './timing.js';
 
 /** What a block reads and reports back (one object per machine, reused). */
@@ -40,9 +49,15 @@ export interface JitState {
 
 export interface JitBlock {
   readonly start: number;
-  /** Address after the last instruction. */
+  /** Address after the last instruction (the fall-through of its final branch). */
   readonly end: number;
   readonly length: number;
+  /** Size of the first instruction (the refill after a branch into the block depends on it). */
+  readonly firstSize: 2 | 4;
+  /** Address of the last instruction: the site of a taken branch out of the block. */
+  readonly last: number;
+  /** The last instruction is BLX register (profiles keep its targets). */
+  readonly lastIndirectCall: boolean;
   /** An upper bound of the block's cycles (divides at 12, long multiplies at 7). */
   readonly maxCycles: number;
   readonly run: (cpu: Cpu, state: JitState) => void;
@@ -75,100 +90,152 @@ export function isStraightLine(d: DecodedInst): boolean {
 }
 
 export class Jit {
-  private readonly blocks = new Map<number, JitBlock | null>();
-  private readonly heat = new Map<number, number>();
+  /** Blocks by halfword of flash: undefined = cold, null = none can start there. */
+  private readonly flashBlocks: (JitBlock | null | undefined)[];
+  private readonly flashHeat: Uint16Array;
+  /** Blocks in RAM (rare: code copied or generated there). */
+  private readonly ramBlocks = new Map<number, JitBlock | null>();
+  private readonly ramHeat = new Map<number, number>();
 
   constructor(
     private readonly cache: DecodeCache,
+    private readonly mem: Memory,
     private readonly threshold: number,
     private readonly counts: ExecutionCounts | undefined,
-  ) {}
+  ) {
+    this.flashBlocks = new Array<JitBlock | null | undefined>(mem.flash.length >>> 1);
+    this.flashHeat = new Uint16Array(mem.flash.length >>> 1);
+  }
 
   /** The compiled block at `pc` once it is hot; undefined while cold or when none can start there. */
   blockAt(pc: number): JitBlock | undefined {
-    const block = this.blocks.get(pc);
+    const f = (pc - this.mem.flashBase) >>> 0;
+    if (f < this.mem.flash.length) {
+      const index = f >>> 1;
+      const block = this.flashBlocks[index];
+      if (block !== undefined) return block ?? undefined;
+      const heat = this.flashHeat[index]! + 1;
+      if (heat <= this.threshold) {
+        this.flashHeat[index] = heat;
+        return undefined;
+      }
+      const compiled = this.compile(pc);
+      this.flashBlocks[index] = compiled ?? null;
+      return compiled;
+    }
+    const block = this.ramBlocks.get(pc);
     if (block !== undefined) return block ?? undefined;
-    const heat = (this.heat.get(pc) ?? 0) + 1;
+    const heat = (this.ramHeat.get(pc) ?? 0) + 1;
     if (heat <= this.threshold) {
-      this.heat.set(pc, heat);
+      this.ramHeat.set(pc, heat);
       return undefined;
     }
-    this.heat.delete(pc);
+    this.ramHeat.delete(pc);
     const compiled = this.compile(pc);
-    this.blocks.set(pc, compiled ?? null);
+    this.ramBlocks.set(pc, compiled ?? null);
     return compiled;
   }
 
-  /** Drop the blocks overlapping [start, end): code there was written. */
+  /** Drop the blocks overlapping [start, end): code there was written (only RAM is writable). */
   invalidate(start: number, end: number): void {
-    for (const [pc, block] of this.blocks) {
+    for (const [pc, block] of this.ramBlocks) {
       const blockEnd = block?.end ?? pc + 4;
-      if (pc < end && blockEnd > start) this.blocks.delete(pc);
+      if (pc < end && blockEnd > start) this.ramBlocks.delete(pc);
     }
   }
 
   private compile(start: number): JitBlock | undefined {
     const entries: { entry: CacheEntry; address: number }[] = [];
     let address = start;
-    while (entries.length < MAX_BLOCK) {
+    let terminated = false;
+    while (entries.length < MAX_BLOCK && !terminated) {
       let entry: CacheEntry;
       try {
         entry = this.cache.lookup(address);
       } catch {
         break; // the fetch faults: the interpreter raises it when it gets there
       }
-      if (!entry.jittable) break;
+      if (entry.decoded === undefined) break; // UNDEFINED: the interpreter raises it
+      terminated = !entry.jittable;
       entries.push({ entry, address });
       address += entry.size;
     }
     if (entries.length === 0) return undefined;
-    return this.generate(entries, address);
+    return this.generate(entries, address, terminated);
   }
 
-  private generate(entries: readonly { entry: CacheEntry; address: number }[], end: number): JitBlock {
+  private generate(entries: readonly { entry: CacheEntry; address: number }[], end: number, terminated: boolean): JitBlock {
     const lines: string[] = [];
+    // Static cycles of the first k instructions (a first load/store pipelined with the
+    // instruction before the block costs one less) and whether instruction k-1 was one.
+    const prefix = [0];
+    const memoryAfter = [false];
     let maxCycles = 0;
+    let static_ = 0;
+    let previousMemory = false;
     entries.forEach(({ entry, address }, i) => {
       const t = entry.timing;
+      const d = entry.decoded!;
       const next = address + entry.size;
-      lines.push(`// ${hex(address)} ${entry.decoded!.encoding.mnemonic}`);
+      const isLast = terminated && i === entries.length - 1;
+      lines.push(`// ${hex(address)} ${d.encoding.mnemonic}`);
       lines.push(`k = ${i + 1};`);
       const index = this.counts?.indexOf(address) ?? -1;
       if (index >= 0) lines.push(`ex[${index}]++;`);
-      lines.push(costSource(t, i));
+      if (t.kind === TimingKind.divide || t.kind === TimingKind.longMultiply) lines.push(`c += dyn(T[${i}], r);`);
+      static_ += staticCyclesOf(t, previousMemory);
+      previousMemory = t.kind === TimingKind.memory;
+      prefix.push(static_);
+      memoryAfter.push(previousMemory);
       maxCycles += maxCyclesOf(t);
-      lines.push(`r[15] = ${address + 4 | 0};`);
-      lines.push(inlineSource(entry.decoded!, i) ?? `E[${i}](cpu);`);
-      if (MEMORY_ACCESS.test(entry.decoded!.encoding.mnemonic)) lines.push(`if (cpu.attention) { cpu.pc = ${next}; return; }`);
+      if (isLast) {
+        lines.push(`cpu.pc = ${next};`);
+        lines.push(branchSource(d, address) ?? `r[15] = ${(address + 4) | 0}; E[${i}](cpu);`);
+        return;
+      }
+      const inline = inlineSource(d, i, address);
+      lines.push(inline !== undefined && !inline.includes('E[') ? inline : `r[15] = ${(address + 4) | 0}; ${inline ?? `E[${i}](cpu);`}`);
+      if (MEMORY_ACCESS.test(d.encoding.mnemonic)) lines.push(`if (cpu.attention) { cpu.pc = ${next}; return; }`);
     });
-    lines.push(`cpu.pc = ${end};`);
+    if (!terminated) lines.push(`cpu.pc = ${end};`);
+    const firstPipelines = entries[0]!.entry.timing.kind === TimingKind.memory;
     const body = [
       'const r = cpu.r, mem = cpu.mem;',
-      'let k = 0, c = 0, pm = st.prevMemory;',
+      `let k = 0, c = ${firstPipelines ? 'st.prevMemory ? -1 : 0' : '0'};`,
       'try {',
       ...lines.map((line) => `  ${line}`),
       '} catch (e) { st.faultPc = A[k - 1]; throw e; }',
-      'finally { st.executed = k; st.cycles = c; st.prevMemory = pm; }',
+      'finally { st.executed = k; st.cycles = c + P[k]; st.prevMemory = k === 0 ? st.prevMemory : M[k]; }',
     ].join('\n');
     const execs = entries.map(({ entry }) => entry.exec);
     const timings = entries.map(({ entry }) => entry.timing);
     const addresses = entries.map(({ address }) => address);
-    const factory = new Function('E', 'T', 'A', 'ex', 'dyn', `return function block(cpu, st) {\n${body}\n};`) as (
+    const factory = new Function('E', 'T', 'A', 'P', 'M', 'ex', 'dyn', `return function block(cpu, st) {\n${body}\n};`) as (
       ...args: unknown[]
     ) => JitBlock['run'];
-    const run = factory(execs, timings, addresses, this.counts?.executed, dynamicCycles);
-    return { start: addresses[0]!, end, length: entries.length, maxCycles, run };
+    const run = factory(execs, timings, addresses, Int32Array.from(prefix), memoryAfter, this.counts?.executed, dynamicCycles);
+    const lastEntry = entries[entries.length - 1]!;
+    return {
+      start: addresses[0]!,
+      end,
+      length: entries.length,
+      firstSize: entries[0]!.entry.size,
+      last: lastEntry.address,
+      lastIndirectCall: lastEntry.entry.indirectCall,
+      maxCycles,
+      run,
+    };
   }
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
-/** The cycle count of instruction i as the interpreter's Machine.cyclesOf computes it. */
-function costSource(t: InstructionTiming, i: number): string {
+/** The static cycles of an instruction as Machine.cyclesOf computes them (divides and long multiplies: 0, added at run time). */
+function staticCyclesOf(t: InstructionTiming, previousMemory: boolean): number {
   switch (t.kind) {
-    case TimingKind.memory: return `c += pm ? ${t.base - 1} : ${t.base}; pm = true;`;
-    case TimingKind.plain: return `c += ${t.base}; pm = false;`;
-    default: return `c += dyn(T[${i}], r); pm = false;`;
+    case TimingKind.memory: return previousMemory ? t.base - 1 : t.base;
+    case TimingKind.plain: return t.base;
+    default: return 0;
   }
 }
 
@@ -178,40 +245,4 @@ function maxCyclesOf(t: InstructionTiming): number {
     case TimingKind.divide: return 12;
     case TimingKind.longMultiply: return 7;
   }
-}
-
-/** Whether a row writes no flags outside IT blocks (the only place a block runs). */
-function keepsFlags(d: DecodedInst): boolean {
-  return d.encoding.flags === 'none' || (d.encoding.flags === 'sBit' && d.operands.S !== 1);
-}
-
-/**
- * JavaScript for the commonest forms, equal to their closures in execute/ (ARMv7-M ARM
- * A7.7); undefined for everything else (the block calls the closure E[i]).
- */
-function inlineSource(d: DecodedInst, i: number): string | undefined {
-  const { rd, rn, rm, rt, imm, shift, mode } = d.operands;
-  const m = d.encoding.mnemonic;
-  const unshifted = shift === undefined || (shift.kind === 'lsl' && shift.amount === 0);
-  if (m === 'mov' && keepsFlags(d) && rd !== undefined) {
-    if (rm === undefined && imm !== undefined) return `r[${rd}] = ${imm | 0};`;
-    if (rm !== undefined && shift === undefined) return `r[${rd}] = r[${rm}];`;
-  }
-  if ((m === 'add' || m === 'sub') && keepsFlags(d) && rd !== undefined && rn !== undefined && rn !== 15) {
-    const op = m === 'add' ? '+' : '-';
-    if (rm === undefined && imm !== undefined) return `r[${rd}] = (r[${rn}] ${op} ${imm | 0}) | 0;`;
-    if (rm !== undefined && unshifted) return `r[${rd}] = (r[${rn}] ${op} r[${rm}]) | 0;`;
-  }
-  if (m === 'cmp' && rn !== undefined) {
-    // CMP = AddWithCarry(a, NOT b, 1): C is "no borrow", V the signed overflow.
-    const b = rm === undefined ? (imm !== undefined ? `${imm | 0}` : undefined) : unshifted ? `r[${rm}]` : undefined;
-    if (b === undefined) return undefined;
-    return `{ const a = r[${rn}], b = ${b}, x = (a - b) | 0; cpu.n = x >>> 31; cpu.z = x === 0 ? 1 : 0; cpu.c = (a >>> 0) >= (b >>> 0) ? 1 : 0; cpu.v = ((a ^ b) & (a ^ x)) >>> 31; }`;
-  }
-  if ((m === 'ldr' || m === 'str') && rt !== undefined && rn !== undefined && rn !== 15 && rm === undefined && mode === undefined && d.encoding.mnemonic === m) {
-    // Unaligned addresses take the closure (it checks CCR.UNALIGN_TRP).
-    const access = m === 'ldr' ? `r[${rt}] = mem.read32(a);` : `mem.write32(a, r[${rt}]);`;
-    return `{ const a = (r[${rn}] + ${(imm ?? 0) | 0}) | 0; if ((a & 3) !== 0) E[${i}](cpu); else ${access} }`;
-  }
-  return undefined;
 }

@@ -121,7 +121,7 @@ export class Machine implements CpuHost {
     this.cache = new DecodeCache(this.mem, this.timing);
     this.counts = options.profile === true ? new ExecutionCounts(board.flash.origin, board.flash.size) : undefined;
     const threshold = options.jitThreshold ?? DEFAULT_JIT_THRESHOLD;
-    this.jit = Number.isFinite(threshold) ? new Jit(this.cache, threshold, this.counts) : undefined;
+    this.jit = Number.isFinite(threshold) ? new Jit(this.cache, this.mem, threshold, this.counts) : undefined;
     // Writes into code end the chunk in both modes alike, so a JIT block never runs stale code.
     this.cache.onInvalidate = (start, end) => {
       this.jit?.invalidate(start, end);
@@ -197,7 +197,9 @@ export class Machine implements CpuHost {
       this.enterException(n);
       return;
     }
-    if (this.sleeping) this.sleepUntilEvent();
+    if (!this.sleeping) return;
+    if (this.exceptions.wakesFromSleep()) this.sleeping = false;
+    else this.sleepUntilEvent();
   }
 
   /** WFI with nothing pending: skip to SysTick's next event, or stop if nothing can wake the core. */
@@ -211,7 +213,7 @@ export class Machine implements CpuHost {
     }
     this.scs.advanceSysTick(cycles);
     this.cycles += cycles;
-    if (this.exceptions.pendingToTake() === 0) return; // masked: keep sleeping on the next service
+    if (!this.exceptions.wakesFromSleep()) return; // keep sleeping on the next service
     this.sleeping = false;
   }
 
@@ -267,29 +269,40 @@ export class Machine implements CpuHost {
     try {
       while (executed < budget && cycles < cycleBudget) {
         pc = cpu.pc;
+        if (blockStart && jit !== undefined && cpu.itstate === 0) {
+          const block = jit.blockAt(pc);
+          if (block !== undefined) {
+            const refill = this.refillPending ? refillCycles(config, pc, block.firstSize) : 0;
+            if (executed + block.length <= budget && cycles + refill + block.maxCycles <= cycleBudget) {
+              cycles += refill;
+              this.refillPending = false;
+              const state = this.jitState;
+              state.prevMemory = this.prevMemory;
+              state.executed = 0;
+              state.cycles = 0;
+              state.faultPc = -1;
+              try {
+                block.run(cpu, state);
+              } finally {
+                executed += state.executed;
+                cycles += state.cycles;
+                this.prevMemory = state.prevMemory;
+              }
+              // A block cut short by cpu.attention (after a load/store) did not reach its branch.
+              if (state.executed === block.length && cpu.pc !== block.end) {
+                if (this.exitPending) this.exitPending = false;
+                else this.refillPending = true;
+                counts?.recordTaken(block.last, cpu.pc, block.lastIndirectCall);
+              }
+              if (cpu.attention) break;
+              continue;
+            }
+          }
+        }
         const entry = cache.lookup(pc);
         if (this.refillPending) {
           cycles += refillCycles(config, pc, entry.size);
           this.refillPending = false;
-        }
-        if (blockStart && jit !== undefined && cpu.itstate === 0) {
-          const block = jit.blockAt(pc);
-          if (block !== undefined && executed + block.length <= budget && cycles + block.maxCycles <= cycleBudget) {
-            const state = this.jitState;
-            state.prevMemory = this.prevMemory;
-            state.executed = 0;
-            state.cycles = 0;
-            state.faultPc = -1;
-            try {
-              block.run(cpu, state);
-            } finally {
-              executed += state.executed;
-              cycles += state.cycles;
-              this.prevMemory = state.prevMemory;
-            }
-            if (cpu.attention) break;
-            continue;
-          }
         }
         const timing = entry.timing;
         const next = pc + entry.size;

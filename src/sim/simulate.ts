@@ -6,6 +6,7 @@ import type { Board } from '../driver/board.js';
 import { readLoadImage } from '../elf/read-executable.js';
 import type { ExecutionCounts } from './execution-counts.js';
 import { Machine, type StopReason } from './machine.js';
+import type { UartInputQueue } from './uart-input.js';
 
 export interface SimulateOptions {
   /** Stop after this many instructions (a runaway firmware). */
@@ -35,6 +36,50 @@ export interface SimulateResult {
 export const DEFAULT_MAX_INSTRUCTIONS = 10_000_000_000;
 
 export function simulateElf(elf: Uint8Array, file: string, board: Board, opts: SimulateOptions = {}): SimulateResult {
+  const session = startSimulation(elf, file, board, opts);
+  return session.finish(session.machine.run(opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS, opts.maxCycles ?? Infinity));
+}
+
+export interface InteractiveOptions extends SimulateOptions {
+  /** Typed into the console UART as it arrives; the firmware may sleep until it does. */
+  readonly uartInput: UartInputQueue;
+  /** Ends the run early (Ctrl-C): the result is then undefined. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Cycles run between two looks at the event loop: input typed meanwhile reaches the UART
+ * at the next one. Small enough to keep typing responsive, large enough to cost nothing.
+ */
+const SLICE_CYCLES = 4_000_000;
+
+/**
+ * Like simulateElf, with console input: runs in slices, letting input in between them, and
+ * waits for input while the firmware sleeps with nothing else to wake it (as a board
+ * would). Once the input has ended, such a sleep ends the run as in simulateElf.
+ */
+export async function simulateElfInteractive(elf: Uint8Array, file: string, board: Board, opts: InteractiveOptions): Promise<SimulateResult | undefined> {
+  const session = startSimulation(elf, file, board, opts);
+  const { machine } = session;
+  const maxInstructions = opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
+  const maxCycles = opts.maxCycles ?? Infinity;
+  for (;;) {
+    if (opts.signal?.aborted === true) return undefined;
+    const stop = machine.run(maxInstructions, Math.min(maxCycles, machine.cycles + SLICE_CYCLES));
+    if (stop.kind === 'input') {
+      await Promise.race([opts.uartInput.arrival(), aborted(opts.signal)]);
+      continue;
+    }
+    if (stop.kind !== 'limit' || machine.cycles >= maxCycles || machine.instructions >= maxInstructions) return session.finish(stop);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const aborted = (signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+
+/** A machine loaded with the firmware, its console collected, and what makes the result of a stop. */
+function startSimulation(elf: Uint8Array, file: string, board: Board, opts: SimulateOptions & { readonly uartInput?: UartInputQueue }) {
   const image = readLoadImage(elf, file);
   let output = '';
   const decoder = new TextDecoder('latin1');
@@ -47,12 +92,15 @@ export function simulateElf(elf: Uint8Array, file: string, board: Board, opts: S
     onSemihosting: (bytes) => opts.onSemihosting?.(decoder.decode(bytes)),
     ...(opts.profile === true ? { profile: true } : {}),
     ...(opts.jitThreshold !== undefined ? { jitThreshold: opts.jitThreshold } : {}),
+    ...(opts.uartInput !== undefined ? { uartInput: opts.uartInput } : {}),
   });
   const started = process.hrtime.bigint();
-  const stop = machine.run(opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS, opts.maxCycles ?? Infinity);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const counts = machine.counts;
-  return { stop, output, instructions: machine.instructions, cycles: machine.cycles, seconds, ...(counts !== undefined ? { counts } : {}) };
+  const finish = (stop: StopReason): SimulateResult => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const counts = machine.counts;
+    return { stop, output, instructions: machine.instructions, cycles: machine.cycles, seconds, ...(counts !== undefined ? { counts } : {}) };
+  };
+  return { machine, finish };
 }
 
 /** A one-line description of a stop that is not an exit, for the user. */
@@ -63,6 +111,7 @@ export function describeStop(stop: StopReason, limit: number): string {
     case 'limit': return `no exit after ${limit} cycles (raise --max-cycles if the program needs longer)`;
     case 'lockup': return `lockup at pc=${hex(stop.pc)}: ${stop.message}`;
     case 'sleep': return `the core sleeps (WFI) at pc=${hex(stop.pc)} with no interrupt that could wake it`;
+    case 'input': return 'the core sleeps (WFI) waiting for console input';
     case 'error': return `stopped at pc=${hex(stop.pc)}: ${stop.message}`;
   }
 }

@@ -45,6 +45,13 @@ describe('verifier with a module context', () => {
     ]);
   });
 
+  it('checks that an origin names a function of the module', () => {
+    const f = parseFunction('function f1 "calls" (i32) -> i32 {\nblock0(v0: i32):  ; @0x10\n    v1 = udiv v0, v0  ; @0x4 in f0\n    v2 = udiv v1, v0  ; @0x8 in f7\n    return v2\n}\n');
+    expect(verifyFunction(f, verifyContextFor(MODULE))).toEqual(['block0, inst 1 (v2 = udiv v1, v0): origin f7 is not a function of the module']);
+    f.blocks[0]!.insts[0]!.origin = -1;
+    expect(verifyFunction(f)).toEqual(['block0, inst 0 (v1 = udiv v0, v0): origin -1 is not a non-negative integer']);
+  });
+
   it('skips what it cannot know without a context', () => {
     expect(verifyFunction(parseFunction(CALLS))).toEqual([]);
   });

@@ -128,13 +128,25 @@ function refusedGrowthReason(pages: number, run: HarnessRun): string {
  * (or earlier in this boot, whose state the call sees) was refused for want of RAM, or an
  * out-of-bounds trap hit linear memory the linker fitted below its declared size.
  */
-function asMemoryLimit(file: string, cmd: WastCommand, index: number, outcome: CallOutcome, run: HarnessRun, result: CommandResult): CommandResult {
+function asMemoryLimit(file: string, cmd: WastCommand, index: number, run: HarnessRun, commands: readonly WastCommand[], result: CommandResult): CommandResult {
   if (result.status !== 'fail') return result;
   const refused = [...run.refusedGrowth].filter(([at]) => at <= index).sort(([a], [b]) => a - b)[0];
   if (refused !== undefined) return skipped(file, cmd, refusedGrowthReason(refused[1], run));
-  const oob = outcome.kind === 'trap' && outcome.trap === TRAP_KINDS['out of bounds memory access'];
-  if (oob && run.fittedMemory !== undefined) return skipped(file, cmd, beyondPhysical(run.fittedMemory.physicalBytes));
+  const beyond = firstAccessBeyondFitted(run, commands);
+  if (beyond !== undefined && beyond <= index) return skipped(file, cmd, beyondPhysical(run.fittedMemory!.physicalBytes));
   return result;
+}
+
+/**
+ * The first call of this boot that trapped out of bounds where no trap was expected, on
+ * memory fitted below its declared size: that call, and the later ones that see the
+ * memory it could not write, need RAM the board does not have.
+ */
+function firstAccessBeyondFitted(run: HarnessRun, commands: readonly WastCommand[]): number | undefined {
+  if (run.fittedMemory === undefined) return undefined;
+  const oob = TRAP_KINDS['out of bounds memory access'];
+  const hits = [...run.outcomes].filter(([i, o]) => o.kind === 'trap' && o.trap === oob && commands[i]?.type !== 'assert_trap').map(([i]) => i);
+  return hits.length === 0 ? undefined : Math.min(...hits);
 }
 
 /** A data segment the runtime could not place because linear memory was fitted below its offset. */
@@ -240,7 +252,7 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
     moduleResult ??= passed(file, unit.command);
     for (const [index, outcome] of run.outcomes) {
       const judged = judge(ctx, file, callCommands[index]!, outcome, run, first > 0);
-      results.set(callCommands[index]!, withFittingNote(ctx, run, asMemoryLimit(file, callCommands[index]!, index, outcome, run, judged)));
+      results.set(callCommands[index]!, withFittingNote(ctx, run, asMemoryLimit(file, callCommands[index]!, index, run, callCommands, judged)));
     }
     if (run.ended) break;
     let dead = first;

@@ -44,6 +44,18 @@ export interface CompiledModule {
   readonly primaryMemory?: IrModule['memory'];
   /** Multi-module firmware: the IR of each linked module that has a script `$name`. */
   readonly linkedByLabel?: ReadonlyMap<string, IrModule>;
+  /** Multi-module firmware: a linked module's memory got fewer bytes than it declares (this many). */
+  readonly cappedModuleMemory?: { readonly declaredBytes: number; readonly physicalBytes: number };
+}
+
+/**
+ * Bytes reserved for a memory a linked module defines (the spectest provider's page, a
+ * registered module's): all of it where RAM is plenty, a quarter of RAM on a small board,
+ * so that the entry's own memory and the stack still fit beside it.
+ */
+function moduleMemoryBytes(board: Board): number | undefined {
+  const SMALL_RAM = 1024 * 1024;
+  return board.ram.size < SMALL_RAM ? board.ram.size / 4 : undefined;
 }
 
 /** The driver's own pipeline (decode, validate, lower, passes, Thumb-2 object). */
@@ -58,7 +70,9 @@ export async function compileSpecModule(wasmPath: string, board: Board): Promise
 export function compileLinkedModules(ctx: FirmwareContext, wasmPath: string, linked: readonly LinkedModule[]): CompiledModule {
   const input = (path: string, name: string): FirmwareModuleInput => ({ name, wasm: new Uint8Array(readFileSync(path)), file: basename(path) });
   const inputs = [...linked.map((l) => (l.wasmPath === undefined ? ctx.spectest.module : input(l.wasmPath, l.as))), input(wasmPath, 'spec_entry')];
-  const { objects, prefixes, irs, primary } = compileFirmwareModules(inputs, { target: { fpu: ctx.board.cpu.fpu } });
+  const moduleMemory = moduleMemoryBytes(ctx.board);
+  const { objects, prefixes, irs, primary } = compileFirmwareModules(inputs, { target: { fpu: ctx.board.cpu.fpu }, ...(moduleMemory !== undefined && { moduleMemory }) });
+  const largest = Math.max(0, ...irs.filter((ir) => ir.memory !== undefined && ir.memory !== primary && ir.memory.import === undefined).map((ir) => ir.memory!.minPages * 65536));
   const linkedByLabel = new Map<string, IrModule>();
   linked.forEach((l, i) => {
     if (l.label !== undefined) linkedByLabel.set(l.label, irs[i]!);
@@ -70,6 +84,7 @@ export function compileLinkedModules(ctx: FirmwareContext, wasmPath: string, lin
     extraObjects: [...objects.slice(0, -1), buildInstanceList(prefixes), ...(usesSpectest ? [ctx.spectest.host] : [])],
     ...(primary !== undefined && { primaryMemory: primary }),
     linkedByLabel,
+    ...(moduleMemory !== undefined && largest > moduleMemory && { cappedModuleMemory: { declaredBytes: largest, physicalBytes: moduleMemory } }),
   };
 }
 
@@ -154,7 +169,8 @@ export async function runHarnessFirmware(ctx: FirmwareContext, module: CompiledM
       ...parseHarnessOutput(result.output),
       exitCode: result.exitCode,
       timedOut: result.timedOut,
-      ...(mem !== undefined && mem.fitted ? { fittedMemory: { declaredBytes: mem.declaredBytes, physicalBytes: mem.physicalBytes } } : {}),
+      ...(mem !== undefined && mem.fitted ? { fittedMemory: { declaredBytes: mem.declaredBytes, physicalBytes: mem.physicalBytes } }
+        : module.cappedModuleMemory !== undefined ? { fittedMemory: module.cappedModuleMemory } : {}),
       ...(mem !== undefined && { physicalMemoryBytes: mem.physicalBytes }),
     };
   } finally {

@@ -170,10 +170,12 @@ export function planScript(script: WastScript, providers: ImportProviders): Plan
         if (!ACTION_COMMANDS.has(cmd.type)) throw new Error(`${script.file}:${cmd.line}: unknown command type '${cmd.type}'`);
         if (current === undefined) result(failed(script.file, cmd, 'action before any module'));
         else if (cmd.action?.module !== undefined && cmd.action.module !== current.command.name && !current.linked.some((l) => l.label === cmd.action!.module)) {
-          // An earlier instance nothing registered: only its own actions change its state, so
-          // the action runs in its firmware, after the ones before it.
+          // An earlier instance that shares nothing (not registered, linked with no registered
+          // module): only its own actions change its state, so the action runs in its
+          // firmware, after the ones before it.
           const earlier = named.get(cmd.action.module);
-          if (earlier !== undefined && !registered.has(earlier)) earlier.actions.push(cmd);
+          const alone = earlier !== undefined && !registered.has(earlier) && earlier.linked.every((l) => l.wasmPath === undefined);
+          if (alone) earlier.actions.push(cmd);
           else result(skipped(script.file, cmd, EARLIER_INSTANCE_REASON));
         }
         else current.actions.push(cmd);

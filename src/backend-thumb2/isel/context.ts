@@ -19,6 +19,8 @@ export class SelectionContext {
   /** Blocks by label (creation order); `layoutOrder` says where each goes. */
   readonly blocks: VBlock[] = [];
   private readonly trapBlocks = new Map<string, Label>();
+  /** Out-of-line slow paths (coldBlock), laid out after the code, before the trap blocks. */
+  private readonly coldBlocks: Label[] = [];
   /** Blocks created while selecting each IR block, placed right after it. */
   private readonly extraBlocks = new Map<Label, Label[]>();
   private readonly blockLabels = new Map<BlockId, Label>();
@@ -49,17 +51,18 @@ export class SelectionContext {
   constructor(readonly func: IrFunction, readonly mod: IrModule, readonly target: TargetFeatures = SOFT_FLOAT_TARGET) {
     this.useCounts = countUses(func);
     this.boundReg = target.maskBits === undefined && hasCheckedAccess(func) ? this.newVreg() : undefined;
-    this.setupLabel = this.createBlock(func.blocks[0]?.srcOffset ?? 0);
-    for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset, b.ordinal ?? 0));
+    this.setupLabel = this.createBlock(func.blocks[0]?.srcOffset ?? 0, undefined, func.blocks[0]?.frequency);
+    for (const b of func.blocks) this.blockLabels.set(b.id, this.createBlock(b.srcOffset, b.ordinal ?? 0, b.frequency));
     this.findFusedCompares();
     this.foldedOperands = findFoldedOperands(func, this.useCounts);
   }
 
   // ------------------------------------------------------------------ blocks and emission
 
-  /** `ordinal` only for the block that starts an IR block (its profile key). */
-  private createBlock(srcOffset: number, ordinal?: number): Label {
-    this.blocks.push({ insts: [], srcOffset, ...(ordinal !== undefined ? { ordinal } : {}) });
+  /** `ordinal` only for the block that starts an IR block (its profile key); `frequency`
+   *  when the profile gave one (a block isel adds runs as often as its IR block, a trap never). */
+  private createBlock(srcOffset: number, ordinal?: number, frequency?: number): Label {
+    this.blocks.push({ insts: [], srcOffset, ...(ordinal !== undefined ? { ordinal } : {}), ...(frequency !== undefined ? { frequency } : {}) });
     return this.blocks.length - 1;
   }
 
@@ -76,7 +79,7 @@ export class SelectionContext {
 
   /** A new block laid out after the current IR block's blocks (for edges and switch trees). */
   newLocalBlock(srcOffset: number): Label {
-    const label = this.createBlock(srcOffset);
+    const label = this.createBlock(srcOffset, undefined, this.blocks[this.currentIrLabel]!.frequency);
     const list = this.extraBlocks.get(this.currentIrLabel) ?? [];
     list.push(label);
     this.extraBlocks.set(this.currentIrLabel, list);
@@ -103,11 +106,30 @@ export class SelectionContext {
     const key = `${kind}@${srcOffset}${origin !== undefined ? ` in f${origin}` : ''}`;
     let label = this.trapBlocks.get(key);
     if (label === undefined) {
-      label = this.createBlock(srcOffset);
+      label = this.createBlock(srcOffset, undefined, this.func.blocks[0]?.frequency !== undefined ? 0 : undefined);
       this.blocks[label]!.insts.push(vinst({ op: 'udf', imm: TRAP_KINDS[kind], srcOffset, ...(origin !== undefined && { funcIndex: origin }) }));
       this.trapBlocks.set(key, label);
     }
     return label;
+  }
+
+  /**
+   * A block for a slow path that (almost) never runs: laid out after all the function's
+   * code, next to the trap blocks, so the hot path only pays for the branch to it.
+   */
+  coldBlock(srcOffset: number): Label {
+    const label = this.createBlock(srcOffset, undefined, this.func.blocks[0]?.frequency !== undefined ? 0 : undefined);
+    this.coldBlocks.push(label);
+    return label;
+  }
+
+  /** End the current block with a jump to a new local block and continue there (a place a
+   *  cold block can return to). The jump is to the next block in layout: branch clean-up drops it. */
+  continueInNewBlock(srcOffset: number): Label {
+    const next = this.newLocalBlock(srcOffset);
+    this.emit({ op: 'b', target: next });
+    this.switchTo(next);
+    return next;
   }
 
   /** Branch to the trap block of `kind` when `cond` holds. */
@@ -122,7 +144,7 @@ export class SelectionContext {
       const label = this.labelOf(b.id);
       order.push(label, ...(this.extraBlocks.get(label) ?? []));
     }
-    order.push(...this.trapBlocks.values());
+    order.push(...this.coldBlocks, ...this.trapBlocks.values());
     return order;
   }
 
@@ -212,6 +234,17 @@ export class SelectionContext {
   memoryBound(): Reg {
     if (this.boundReg === undefined) throw new InternalError(STAGE, `no memory bound register in ${this.func.name}`);
     return this.boundReg;
+  }
+
+  /**
+   * Whether the bound at [r9, #-4] can change while this function runs: an interrupt
+   * handler may grow memory between the load into the bound register and a check, so a
+   * failing check must look at the memory context again before it traps (memory.ts).
+   * A memory that cannot grow (maximum = initial pages) never needs that.
+   */
+  get boundMayGrow(): boolean {
+    const memory = this.mod.memory;
+    return memory !== undefined && (memory.import !== undefined || memory.maxPages === undefined || memory.maxPages > memory.minPages);
   }
 
   /** (Re)load the memory bound: at entry, and after anything that may have grown memory. */

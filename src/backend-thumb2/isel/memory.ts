@@ -8,7 +8,7 @@
 import type { Inst } from '../../ir/function.js';
 import type { Opcode } from '../../ir/opcodes.js';
 import { InternalError } from '../../diagnostics/errors.js';
-import { R9, type Address, type LoadOp, type Reg, type StoreOp } from '../mir.js';
+import { R9, type Address, type Cond, type LoadOp, type Reg, type StoreOp } from '../mir.js';
 import { tryThumbExpandImm } from '../operands.js';
 import { globalSymbol } from '../symbols.js';
 import type { Rule, SelectionContext } from './context.js';
@@ -53,8 +53,7 @@ function constantAddress(ctx: SelectionContext, inst: Inst, c: number, words: 1 
     return { kind: 'imm', rn: R9, offset: 0 };
   }
   if (mem.inBounds !== true) {
-    ctx.emit({ op: 'cmp', rn: ctx.memoryBound(), src: ctx.immOperand(end | 0) });
-    ctx.trapIf('cc', 'out of bounds memory access', inst);
+    compareWithBound(ctx, inst, 'cc', () => ctx.emit({ op: 'cmp', rn: ctx.memoryBound(), src: ctx.immOperand(end | 0) }));
   }
   if (at + 4 * (words - 1) <= MAX_IMM_OFFSET) return { kind: 'imm', rn: R9, offset: at };
   const base = ctx.newVreg();
@@ -68,8 +67,32 @@ function checkEnd(ctx: SelectionContext, inst: Inst, addr: Reg, k: number): void
   const src = tryThumbExpandImm(k) !== undefined ? { kind: 'imm', value: k } as const : { kind: 'reg', rm: ctx.materialize(k) } as const;
   ctx.emit({ op: 'add', rd: end, rn: addr, src, s: 'set' });
   ctx.trapIf('cs', 'out of bounds memory access', inst);
-  ctx.emit({ op: 'cmp', rn: end, src: { kind: 'reg', rm: ctx.memoryBound() } });
-  ctx.trapIf('hi', 'out of bounds memory access', inst);
+  compareWithBound(ctx, inst, 'hi', () => ctx.emit({ op: 'cmp', rn: end, src: { kind: 'reg', rm: ctx.memoryBound() } }));
+}
+
+/**
+ * `compare` sets the flags so that `outside` holds when the access is beyond the bound
+ * register. When memory can grow, the bound register may be stale (an interrupt handler
+ * grew memory since it was loaded: docs/abi.md), so a failing compare goes to a cold block
+ * that reloads the bound from [r9, #-4], compares again and only then traps; otherwise it
+ * returns to the access (with the fresh bound in the register for the accesses after it).
+ * The hot path is the same compare and branch either way.
+ */
+function compareWithBound(ctx: SelectionContext, inst: Inst, outside: Cond, compare: () => void): void {
+  compare();
+  if (!ctx.boundMayGrow) {
+    ctx.trapIf(outside, 'out of bounds memory access', inst);
+    return;
+  }
+  const recheck = ctx.coldBlock(inst.srcOffset);
+  ctx.emit({ op: 'b', cond: outside, target: recheck });
+  const access = ctx.continueInNewBlock(inst.srcOffset);
+  ctx.switchTo(recheck);
+  ctx.reloadMemoryBound();
+  compare();
+  ctx.trapIf(outside, 'out of bounds memory access', inst);
+  ctx.emit({ op: 'b', target: access });
+  ctx.switchTo(access);
 }
 
 /** r9 + addr + offset (offset <= 2^32 - 9, the check passed) as an address operand:

@@ -90,6 +90,7 @@ function inLayoutOrder(blocks: readonly VBlock[], order: readonly number[]): VBl
     return {
       srcOffset: block.srcOffset,
       ...(block.ordinal !== undefined ? { ordinal: block.ordinal } : {}),
+      ...(block.frequency !== undefined ? { frequency: block.frequency } : {}),
       insts: block.insts.map((vi) => (branchTargets(vi.inst).length === 0 ? vi : { ...vi, inst: retarget(vi.inst, remap) })),
     };
   });

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from '../src/driver/build.js';
+import { loadBoard } from '../src/driver/board.js';
+import { simulateElf } from '../src/sim/simulate.js';
+const board = loadBoard('mps2-an385');
+const [name, prof] = process.argv.slice(2);
+const dir = `/tmp/pgo2/${name}`;
+const out = join(dir, `x${process.pid}.elf`);
+await build({ input: join(dir, `${name}.wasm`), board, emit: 'elf', output: out, log: () => {}, ...(prof ? { profile: join(dir, 'app.profile') } : {}) });
+const a = simulateElf(readFileSync(out), 'x', board);
+console.log(name, prof ? 'pgo' : 'plain', process.env.PGO2_OLD ? 'old' : 'new', a.cycles, a.instructions);
