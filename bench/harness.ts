@@ -10,19 +10,21 @@ import { UserError } from '../src/diagnostics/errors.js';
 import { baseFunctionName, definedFunctionNames, readFunctionSymbols, type FunctionSymbol } from './elf-symbols.js';
 import { runCounted } from './insn-count.js';
 import { buildMcuAot, functionIndex, mcuAotFunctionSymbol } from './mcu-aot-build.js';
+import { buildMcuAotPgo, type ProfileGain } from './mcu-aot-pgo-build.js';
 import { buildNative, compileArm, type NativeOpt } from './native-build.js';
 import type { BenchProgram } from './programs.js';
 import { measureSimSpeed, type SimSpeed } from './sim-speed.js';
 import { buildWasm2c, wasm2cFunctionName } from './wasm2c-build.js';
 import { buildWasmModule, type WasmModule } from './wasm-build.js';
 
-export type ConfigId = 'native-O2' | 'native-Os' | 'wasm2c-O2' | 'mcu-aot';
+export type ConfigId = 'native-O2' | 'native-Os' | 'wasm2c-O2' | 'mcu-aot' | 'mcu-aot-pgo';
 
 export const CONFIGURATIONS: readonly { readonly id: ConfigId; readonly description: string }[] = [
   { id: 'native-O2', description: 'arm-none-eabi-gcc -O2, bare metal' },
   { id: 'native-Os', description: 'arm-none-eabi-gcc -Os, bare metal' },
   { id: 'wasm2c-O2', description: 'clang -O2 -> Wasm -> wasm2c -> arm-none-eabi-gcc -O2 (explicit bounds checks)' },
   { id: 'mcu-aot', description: 'clang -O2 -> Wasm -> mcu-aot' },
+  { id: 'mcu-aot-pgo', description: 'clang -O2 -> Wasm -> mcu-aot with a profile: the mcu-aot firmware profiled in the host simulator (mcu-aot profile, whole run), the module rebuilt with it (--profile)' },
 ];
 
 export interface Measurement {
@@ -39,6 +41,8 @@ export interface Measurement {
   readonly simSpeed?: SimSpeed;
   /** Why the simulator runs gave no figures (the QEMU measurement above still stands). */
   readonly simFailure?: string;
+  /** mcu-aot-pgo: simulator cycles of the whole run without and with the profile. */
+  readonly profileGain?: ProfileGain;
 }
 
 export type Outcome =
@@ -110,6 +114,13 @@ async function measure(
   return { outcome, checksum: verdict.checksum };
 }
 
+/** The ELF symbol of a timed-region marker function in an mcu-aot firmware of `module`. */
+function mcuAotMarker(module: WasmModule, name: string): string {
+  const index = functionIndex(module, name);
+  if (index === undefined) throw new Error(`no function '${name}' in the module's name section`);
+  return mcuAotFunctionSymbol(index);
+}
+
 function isUnsupported(e: unknown): boolean {
   return e instanceof UserError && (e.code === 'unsupported' || e.code === 'unsupported-feature');
 }
@@ -166,7 +177,7 @@ export async function benchmarkProgram(program: BenchProgram, board: Board, opts
 
   let module: WasmModule | undefined;
   let moduleError: string | undefined;
-  if (configs.has('wasm2c-O2') || configs.has('mcu-aot')) {
+  if (configs.has('wasm2c-O2') || configs.has('mcu-aot') || configs.has('mcu-aot-pgo')) {
     try {
       module = await buildWasmModule(program, folder('wasm'));
     } catch (e) {
@@ -196,14 +207,9 @@ export async function benchmarkProgram(program: BenchProgram, board: Board, opts
   await attempt('mcu-aot', async () => {
     const m = needModule();
     const built = await buildMcuAot(m, program.name, board, folder('mcu-aot'));
-    const marker = (name: string): string => {
-      const index = functionIndex(m, name);
-      if (index === undefined) throw new Error(`no function '${name}' in the module's name section`);
-      return mcuAotFunctionSymbol(index);
-    };
     const own = new Set([...ownWasmIndexes()].map(mcuAotFunctionSymbol));
     const { outcome } = await measure(program, board, {
-      elf: built.elf, startSymbol: marker(program.markers.start), stopSymbol: marker(program.markers.stop),
+      elf: built.elf, startSymbol: mcuAotMarker(m, program.markers.start), stopSymbol: mcuAotMarker(m, program.markers.stop),
       isOwnCode: (s) => own.has(s), compileMs: built.compileMs,
     }, opts.plugin, reference);
     if (opts.simulate !== true || outcome.status !== 'ok' || outcome.totalInstructions === undefined) return outcome;
@@ -212,6 +218,16 @@ export async function benchmarkProgram(program: BenchProgram, board: Board, opts
     } catch (e) {
       return { ...outcome, simFailure: oneLine(e) };
     }
+  });
+
+  await attempt('mcu-aot-pgo', async () => {
+    const m = needModule();
+    const built = await buildMcuAotPgo(m, program.name, board, folder('mcu-aot-pgo'));
+    const own = new Set([...ownWasmIndexes()].map(mcuAotFunctionSymbol));
+    const { outcome } = await measure(program, board, {
+      elf: built.elf, startSymbol: mcuAotMarker(m, program.markers.start), stopSymbol: mcuAotMarker(m, program.markers.stop), isOwnCode: (s) => own.has(s),
+    }, opts.plugin, reference);
+    return outcome.status === 'ok' ? { ...outcome, profileGain: built.gain } : outcome;
   });
 
   const result = {} as Record<ConfigId, Outcome>;

@@ -4,6 +4,7 @@
 // written to bench/RESULTS.md, headed by the command, date and tool versions.
 
 import { CONFIGURATIONS, type ConfigId, type Measurement, type Outcome, type ProgramResult } from './harness.js';
+import { PROFILE_GAIN_EXPLANATION, profileGainTable } from './profile-gain-report.js';
 import { mips } from './sim-speed.js';
 import type { ToolVersion } from './toolchain.js';
 
@@ -177,6 +178,9 @@ export function renderReport(input: ReportInput): string {
     const rows = input.results.filter((r) => r.board === board);
     for (const metric of METRICS) {
       out.push(`## ${metric.title}: ${board}`, '', metric.explanation, '', ...metricTable(metric, rows), '');
+    }
+    if (rows.some((r) => r.outcomes['mcu-aot-pgo'] !== undefined)) {
+      out.push(`## Profile gain (mcu-aot without and with a profile): ${board}`, '', PROFILE_GAIN_EXPLANATION, '', ...profileGainTable(rows), '');
     }
     out.push(`## Simulator speed (MIPS): ${board}`, '', SPEED_EXPLANATION, '', ...simulatorSpeedTable(rows), '');
   }

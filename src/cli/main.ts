@@ -324,6 +324,7 @@ compileOptions(
     ...(flags.maxCycles !== undefined ? { maxCycles: flags.maxCycles } : {}),
     onOutput: out,
     onSemihosting: err,
+    uartInput: process.stdin, // as for `mcu-aot sim`: the run may read the console UART
   });
   log(formatProfileSummary(run));
   process.exitCode = run.profile.run.exitCode ?? 0;

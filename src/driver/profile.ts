@@ -14,9 +14,10 @@ import { collectProfile } from '../pgo/collect.js';
 import { readProfileMap } from '../pgo/map.js';
 import { functionBodyBytes, functionBodyHash, moduleHash, serializeProfile, type Profile } from '../pgo/profile.js';
 import { profileReportHtml } from '../pgo/report-html.js';
-import { DEFAULT_MAX_INSTRUCTIONS, describeStop, simulateElf, type SimulateResult } from '../sim/simulate.js';
+import { DEFAULT_MAX_INSTRUCTIONS, describeStop, type SimulateResult } from '../sim/simulate.js';
 import { build, type BuildOptions } from './build.js';
 import { writeFileAtomic } from './output.js';
+import { simulateWithInput, type SimOptions } from './sim.js';
 
 export interface ProfileOptions extends Omit<BuildOptions, 'emit' | 'output' | 'profileMap'> {
   /** The profile file; default: the input's name with `.profile`. */
@@ -27,6 +28,8 @@ export interface ProfileOptions extends Omit<BuildOptions, 'emit' | 'output' | '
   readonly maxCycles?: number;
   readonly onOutput: (chunk: string) => void;
   readonly onSemihosting?: (chunk: string) => void;
+  /** Typed into the console UART during the run, as for `mcu-aot sim`. */
+  readonly uartInput?: SimOptions['uartInput'];
 }
 
 export interface ProfileRun {
@@ -56,12 +59,13 @@ export async function profileFirmware(opts: ProfileOptions): Promise<ProfileRun>
   }
 
   const map = readProfileMap(elf, opts.input);
-  const result = simulateElf(elf, opts.input, opts.board, {
+  const result = await simulateWithInput(elf, opts.input, opts.board, {
     maxCycles: limit,
     profile: true,
     onConsole: opts.onOutput,
     ...(opts.onSemihosting !== undefined ? { onSemihosting: opts.onSemihosting } : {}),
-  });
+  }, opts.uartInput);
+  if (result === undefined) throw userError('sim', 'interrupted (Ctrl-C)', { file: opts.input }, 'no profile written');
   if (result.stop.kind !== 'exit' && result.stop.kind !== 'limit') {
     throw userError('sim', describeStop(result.stop, limit), { file: opts.input }, 'no profile written: the run did not end normally');
   }

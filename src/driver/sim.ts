@@ -10,7 +10,8 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { ELF_MAGIC } from '../elf/constants.js';
-import { DEFAULT_MAX_INSTRUCTIONS, simulateElf, simulateElfInteractive, type SimulateResult } from '../sim/simulate.js';
+import type { Board } from './board.js';
+import { DEFAULT_MAX_INSTRUCTIONS, simulateElf, simulateElfInteractive, type SimulateOptions, type SimulateResult } from '../sim/simulate.js';
 import { UartInputQueue } from '../sim/uart-input.js';
 import { build, type BuildOptions } from './build.js';
 import { readFirmwareForBoard } from './firmware-board.js';
@@ -35,19 +36,12 @@ export async function sim(opts: SimOptions): Promise<SimRun | undefined> {
   const limit = opts.maxCycles ?? DEFAULT_MAX_INSTRUCTIONS;
   const run = async (elfPath: string): Promise<SimRun | undefined> => {
     const bytes = readFirmwareForBoard(elfPath, opts.board);
-    const simulateOptions = {
+    const result = await simulateWithInput(bytes, opts.input, opts.board, {
       maxCycles: limit,
       onConsole: opts.onOutput,
       ...(opts.onSemihosting !== undefined ? { onSemihosting: opts.onSemihosting } : {}),
-    };
-    if (opts.uartInput === undefined) return { result: simulateElf(bytes, opts.input, opts.board, simulateOptions), limit };
-    const typing = connectUartInput(opts.uartInput);
-    try {
-      const result = await simulateElfInteractive(bytes, opts.input, opts.board, { ...simulateOptions, uartInput: typing.queue, signal: typing.interrupted });
-      return result !== undefined ? { result, limit } : undefined;
-    } finally {
-      typing.restore();
-    }
+    }, opts.uartInput);
+    return result !== undefined ? { result, limit } : undefined;
   };
   if (extname(opts.input) === '.elf' || startsWithElfMagic(opts.input)) return run(opts.input);
   const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-sim-'));
@@ -56,6 +50,20 @@ export async function sim(opts: SimOptions): Promise<SimRun | undefined> {
     return await run(outputs[0]!);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * simulateElf with `uartInput` typed into the console UART (none: the UART receives
+ * nothing); undefined when Ctrl-C at a terminal interrupted the run.
+ */
+export async function simulateWithInput(elf: Uint8Array, file: string, board: Board, options: SimulateOptions, uartInput?: SimOptions['uartInput']): Promise<SimulateResult | undefined> {
+  if (uartInput === undefined) return simulateElf(elf, file, board, options);
+  const typing = connectUartInput(uartInput);
+  try {
+    return await simulateElfInteractive(elf, file, board, { ...options, uartInput: typing.queue, signal: typing.interrupted });
+  } finally {
+    typing.restore();
   }
 }
 

@@ -90,8 +90,10 @@ export function isStraightLine(d: DecodedInst): boolean {
 }
 
 export class Jit {
-  /** Blocks by halfword of flash: undefined = cold, null = none can start there. */
-  private readonly flashBlocks: (JitBlock | null | undefined)[];
+  /** Per halfword of flash: 0 cold, -1 no block can start there, n > 0 the block compiled[n - 1]. */
+  private readonly flashBlocks: Int32Array;
+  /** Dense, so the lookup is two typed-array reads (a huge sparse JS array would be a dictionary). */
+  private readonly compiled: JitBlock[] = [];
   private readonly flashHeat: Uint16Array;
   /** Blocks in RAM (rare: code copied or generated there). */
   private readonly ramBlocks = new Map<number, JitBlock | null>();
@@ -103,7 +105,7 @@ export class Jit {
     private readonly threshold: number,
     private readonly counts: ExecutionCounts | undefined,
   ) {
-    this.flashBlocks = new Array<JitBlock | null | undefined>(mem.flash.length >>> 1);
+    this.flashBlocks = new Int32Array(mem.flash.length >>> 1);
     this.flashHeat = new Uint16Array(mem.flash.length >>> 1);
   }
 
@@ -112,15 +114,17 @@ export class Jit {
     const f = (pc - this.mem.flashBase) >>> 0;
     if (f < this.mem.flash.length) {
       const index = f >>> 1;
-      const block = this.flashBlocks[index];
-      if (block !== undefined) return block ?? undefined;
+      const slot = this.flashBlocks[index]!;
+      if (slot > 0) return this.compiled[slot - 1];
+      if (slot < 0) return undefined;
       const heat = this.flashHeat[index]! + 1;
       if (heat <= this.threshold) {
         this.flashHeat[index] = heat;
         return undefined;
       }
       const compiled = this.compile(pc);
-      this.flashBlocks[index] = compiled ?? null;
+      if (compiled === undefined) this.flashBlocks[index] = -1;
+      else this.flashBlocks[index] = this.compiled.push(compiled);
       return compiled;
     }
     const block = this.ramBlocks.get(pc);
@@ -195,17 +199,18 @@ export class Jit {
       }
       const inline = inlineSource(d, i, address);
       lines.push(inline !== undefined && !inline.includes('E[') ? inline : `r[15] = ${(address + 4) | 0}; ${inline ?? `E[${i}](cpu);`}`);
-      if (MEMORY_ACCESS.test(d.encoding.mnemonic)) lines.push(`if (cpu.attention) { cpu.pc = ${next}; return; }`);
+      if (MEMORY_ACCESS.test(d.encoding.mnemonic)) lines.push(`if (cpu.attention) { cpu.pc = ${next}; ${reportSource(i + 1)} return; }`);
     });
     if (!terminated) lines.push(`cpu.pc = ${end};`);
+    lines.push(reportSource(entries.length));
     const firstPipelines = entries[0]!.entry.timing.kind === TimingKind.memory;
     const body = [
       'const r = cpu.r, mem = cpu.mem;',
       `let k = 0, c = ${firstPipelines ? 'st.prevMemory ? -1 : 0' : '0'};`,
       'try {',
       ...lines.map((line) => `  ${line}`),
-      '} catch (e) { st.faultPc = A[k - 1]; throw e; }',
-      'finally { st.executed = k; st.cycles = c + P[k]; st.prevMemory = k === 0 ? st.prevMemory : M[k]; }',
+      // No finally: TurboFan compiles a try/finally with many exits much more slowly.
+      '} catch (e) { st.faultPc = A[k - 1]; st.executed = k; st.cycles = c + P[k]; st.prevMemory = M[k]; throw e; }',
     ].join('\n');
     const execs = entries.map(({ entry }) => entry.exec);
     const timings = entries.map(({ entry }) => entry.timing);
@@ -227,6 +232,9 @@ export class Jit {
     };
   }
 }
+
+/** What a block reports after its first `k` instructions started. */
+const reportSource = (k: number): string => `st.executed = ${k}; st.cycles = c + P[${k}]; st.prevMemory = M[${k}];`;
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 

@@ -101,7 +101,7 @@ describe('copy coalescing and branch threading', () => {
 });
 
 describe('linear memory accesses', () => {
-  const loads = `(module (memory 1)
+  const loads = `(module (memory 1 1)
     (func (export "f") (param $a i32) (param $b i32) (result i32)
       (i32.add (i32.add (i32.load (local.get $a)) (i32.load offset=8 (local.get $b))) (i32.load8_u (local.get $b)))))`;
 
@@ -114,7 +114,7 @@ describe('linear memory accesses', () => {
 
   test('the bound is loaded once for the whole function, and again after a call', async () => {
     expect(count(await compile(loads), isBoundLoad)).toBe(1);
-    const withCall = `(module (import "env" "g" (func $g)) (memory 1)
+    const withCall = `(module (import "env" "g" (func $g)) (memory 1 1)
       (func (export "f") (param $a i32) (result i32)
         (local $x i32) (local.set $x (i32.load (local.get $a))) (call $g) (i32.add (local.get $x) (i32.load offset=4 (local.get $a)))))`;
     const f = await compile(withCall);

@@ -15,7 +15,7 @@ import { runPipeline } from '../../src/ir/pipeline.js';
 
 /** The first function of a one-function module, optimised and compiled. */
 async function compile(body: string, params = '(param $a i32) (param $b i32) (param $c i32)'): Promise<MFunction> {
-  const wat = `(module (memory 1) (func (export "f") ${params} (result i32) ${body}))`;
+  const wat = `(module (memory 1 1) (func (export "f") ${params} (result i32) ${body}))`;
   const module = decodeModule(await watToBinary(wat, 't.wat'), 't.wat');
   validateModule(module, 't.wat');
   const ir = lowerModule(module, { prefix: 'wasm', file: 't.wat' });

@@ -90,6 +90,18 @@ describe('benchmark harness', () => {
     }
   });
 
+  it('profiles mcu-aot in the simulator and reports the plain and profiled cycles', () => {
+    const outcome = result.outcomes['mcu-aot-pgo'];
+    const gain = outcome?.status === 'ok' ? outcome.profileGain : undefined;
+    expect(gain?.plain.cycles).toBeGreaterThan(0);
+    expect(gain?.profiled.cycles).toBeGreaterThan(0);
+    const text = renderReport({ command: 'npm run bench -- crc32', date: 'today', tools: [], notes: [], results: [result] });
+    const ratio = (gain!.profiled.cycles / gain!.plain.cycles).toFixed(3);
+    expect(text).toContain('## Profile gain (mcu-aot without and with a profile): mps2-an385');
+    expect(text).toMatch(new RegExp(`\\| crc32 \\| [\\d,]+ \\| [\\d,]+ \\| ${ratio.replace('.', '\\.')}x \\|`));
+    expect(text).toMatch(new RegExp(`\\| geometric mean \\| \\| \\| \\*\\*${ratio.replace('.', '\\.')}x\\*\\* \\(1 programs\\)`));
+  });
+
   it('renders the tables with ratios against native -O2 and a failure as a reason, not a number', () => {
     const failing: ProgramResult = {
       program: 'broken', board: board.name,

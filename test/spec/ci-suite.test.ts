@@ -26,8 +26,6 @@ export const CI_EXCLUDED: Readonly<Record<string, string>> = {
 const ALLOWED_SKIPS: readonly RegExp[] = [
   new RegExp(`^${TEXT_MODULE_REASON.replace(/[()]/g, '\\$&')}$`),
   /^memory: (beyond \d+ KiB physical|growth to \d+ pages \(\d+ MiB\) cannot hold on any MCU)$/,
-  // The harness reads globals of the entry module only (test/spec/execute-module.ts).
-  /^get of an imported global/,
 ];
 
 const FULL_RUN_MS = 40 * 60 * 1000;

@@ -50,6 +50,18 @@ describe('planning linked modules', () => {
     const skips = items.flatMap((i) => (i.kind === 'result' && i.result.status === 'skip' ? [i.result.reason] : []));
     expect(skips).toEqual(['action on an earlier module instance that is not linked into the current firmware']);
   });
+  it('runs an action on an earlier instance that shares nothing in that instance\'s firmware', () => {
+    writeFileSync(join(dir, 'earlier.wast'), `
+(module $A (global (export "g") i32 (i32.const 7)) (func (export "f") (result i32) (i32.const 1)))
+(assert_return (invoke "f") (i32.const 1))
+(module $B)
+(assert_return (get $A "g") (i32.const 7))`);
+    const items = planScript(loadWastScript(join(dir, 'earlier.wast')), LINKING_PROVIDERS);
+    const [a, b] = units(items);
+    expect(a!.actions.map((c) => c.type)).toEqual(['assert_return', 'assert_return']);
+    expect(b!.actions).toEqual([]);
+    expect(items.filter((i) => i.kind === 'result')).toEqual([]);
+  });
   it('skips register and the importer without linking', () => {
     const items = planScript(script, NO_PROVIDERS);
     expect(units(items)[1]!.skipReason).toBe(REGISTER_REASON);

@@ -79,6 +79,12 @@ describe('harness protocol', () => {
     expect(out.outcomes.get(2)).toEqual({ kind: 'trap', trap: 4 });
     expect(out.otherLines).toEqual(['note: x']);
   });
+  it('reads a memory.grow the board refused, per call, apart from the call\'s result', () => {
+    const out = parseHarnessOutput('spec:ready\nspec:3 = ffffffff\nspec:3 ~ 803\nspec:end\n');
+    expect(out.outcomes.get(3)).toEqual({ kind: 'return', values: [0xffffffffn] });
+    expect([...out.refusedGrowth]).toEqual([[3, 803]]);
+    expect(out.otherLines).toEqual([]);
+  });
   it('compiles warning-free with no call, a get and a multi-result call', async () => {
     const board = loadBoard('lm3s6965');
     for (const calls of [[], [

@@ -51,7 +51,7 @@ function hotChain(func: IrFunction, profile: FunctionProfileView, counts: Readon
   const placed = new Set<Block>();
   const chain: Block[] = [];
   const edgeWeight = (from: Block, to: Block): number =>
-    profile.edgeCount(sourceKeyOf(from), sourceKeyOf(to)) ?? Math.min(counts.get(from.id)!, counts.get(to.id)!);
+    profile.edgeCount(sourceKeyOf(from), sourceKeyOf(to)) ?? unrecordedEdgeWeight(from, to, profile, counts, byId);
   const candidates = func.blocks.filter((b) => !isCold(b));
   let next: Block | undefined = func.blocks[0];
   while (next !== undefined) {
@@ -65,6 +65,23 @@ function hotChain(func: IrFunction, profile: FunctionProfileView, counts: Readon
     next = followers[0] ?? candidates.find((b) => !placed.has(b));
   }
   return chain;
+}
+
+/**
+ * An edge the profile has no count for: either it never ran (the profile only records edges
+ * that did) or the profiled build did not have it (inlined code, split edges). Flow is
+ * conserved: it carries at most what leaves `from` through none of its recorded edges, and
+ * at most what enters `to`. So the never-taken side of a branch whose other side the
+ * profile recorded weighs 0, instead of tying with the taken side.
+ */
+function unrecordedEdgeWeight(from: Block, to: Block, profile: FunctionProfileView, counts: ReadonlyMap<BlockId, number>, byId: ReadonlyMap<BlockId, Block>): number {
+  const fromKey = sourceKeyOf(from);
+  let recorded = 0;
+  for (const id of new Set(successors(from))) {
+    const s = byId.get(id);
+    if (s !== undefined) recorded += profile.edgeCount(fromKey, sourceKeyOf(s)) ?? 0;
+  }
+  return Math.max(0, Math.min(counts.get(from.id)! - recorded, counts.get(to.id)!));
 }
 
 /**
