@@ -206,7 +206,7 @@ export async function benchmarkProgram(program: BenchProgram, board: Board, opts
 
   await attempt('mcu-aot', async () => {
     const m = needModule();
-    const built = await buildMcuAot(m, program.name, board, folder('mcu-aot'));
+    const built = await buildMcuAot(m, program.name, board, folder('mcu-aot'), [program.markers.start, program.markers.stop]);
     const own = new Set([...ownWasmIndexes()].map(mcuAotFunctionSymbol));
     const { outcome } = await measure(program, board, {
       elf: built.elf, startSymbol: mcuAotMarker(m, program.markers.start), stopSymbol: mcuAotMarker(m, program.markers.stop),
@@ -222,7 +222,7 @@ export async function benchmarkProgram(program: BenchProgram, board: Board, opts
 
   await attempt('mcu-aot-pgo', async () => {
     const m = needModule();
-    const built = await buildMcuAotPgo(m, program.name, board, folder('mcu-aot-pgo'));
+    const built = await buildMcuAotPgo(m, program.name, board, folder('mcu-aot-pgo'), [program.markers.start, program.markers.stop]);
     const own = new Set([...ownWasmIndexes()].map(mcuAotFunctionSymbol));
     const { outcome } = await measure(program, board, {
       elf: built.elf, startSymbol: mcuAotMarker(m, program.markers.start), stopSymbol: mcuAotMarker(m, program.markers.stop), isOwnCode: (s) => own.has(s),

@@ -20,13 +20,14 @@ export interface McuAotBuild {
   readonly notes: readonly string[];
 }
 
-export async function buildMcuAot(module: WasmModule, name: string, board: Board, dir: string): Promise<McuAotBuild> {
+/** `keepOutOfLine`: the timed-region markers, which the instruction counter sees only when they are called. */
+export async function buildMcuAot(module: WasmModule, name: string, board: Board, dir: string, keepOutOfLine: readonly string[] = []): Promise<McuAotBuild> {
   await buildRuntime(board);
   const elf = join(dir, `${name}.elf`);
   const notes: string[] = [];
   const compileMs = await fastestRun(async () => {
     notes.length = 0;
-    await build({ input: module.wasm, board, emit: 'elf', output: elf, log: (line) => notes.push(line) });
+    await build({ input: module.wasm, board, emit: 'elf', output: elf, keepOutOfLine, log: (line) => notes.push(line) });
   });
   return { elf, compileMs, notes };
 }

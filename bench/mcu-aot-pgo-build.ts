@@ -37,16 +37,17 @@ export interface McuAotPgoBuild {
 /** Cycles a benchmark may run in the simulator (profiling or measuring) before it gives up. */
 const SIM_CYCLE_LIMIT = 20_000_000_000;
 
-export async function buildMcuAotPgo(module: WasmModule, name: string, board: Board, dir: string): Promise<McuAotPgoBuild> {
+/** `keepOutOfLine`: the timed-region markers (as for the mcu-aot configuration). */
+export async function buildMcuAotPgo(module: WasmModule, name: string, board: Board, dir: string, keepOutOfLine: readonly string[]): Promise<McuAotPgoBuild> {
   await buildRuntime(board);
   const profile = join(dir, `${name}.profile`);
   const quiet = (): void => {};
   const run = await profileFirmware({
-    input: module.wasm, board, output: profile, maxCycles: SIM_CYCLE_LIMIT, log: quiet, onOutput: quiet, onSemihosting: quiet,
+    input: module.wasm, board, keepOutOfLine, output: profile, maxCycles: SIM_CYCLE_LIMIT, log: quiet, onOutput: quiet, onSemihosting: quiet,
   });
   if (run.profile.run.exitCode === null) throw new Error('the profiling run reached the simulator\'s cycle limit');
   const elf = join(dir, `${name}.elf`);
-  await build({ input: module.wasm, board, emit: 'elf', output: elf, profile, log: quiet });
+  await build({ input: module.wasm, board, emit: 'elf', output: elf, profile, keepOutOfLine, log: quiet });
   const result = simulateElf(readFileSync(elf), elf, board, { maxCycles: SIM_CYCLE_LIMIT });
   if (result.stop.kind !== 'exit' || result.stop.code !== run.profile.run.exitCode) {
     throw new Error(`the profiled firmware ended otherwise in the simulator: ${describeStop(result.stop, SIM_CYCLE_LIMIT)}`);

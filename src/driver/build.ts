@@ -65,6 +65,9 @@ export interface BuildOptions {
   readonly interrupts?: readonly InterruptBinding[];
   /** Put the profile map into the ELF (`.mcu_aot.pgo_map`, not loaded): `mcu-aot profile` reads it. */
   readonly profileMap?: boolean;
+  /** Wasm functions (by name) never inlined, so that their entry addresses see every call
+   *  (the benchmarks' timed-region markers). */
+  readonly keepOutOfLine?: readonly string[];
   /** Where progress notes and dumps go (stderr in the CLI). */
   readonly log: (line: string) => void;
   /** Told of each function optimised and compiled, and of linking (a terminal's status line). */
@@ -86,7 +89,7 @@ export async function compileToObject(opts: BuildOptions): Promise<{ object: Obj
 }
 
 /** The options of the in-memory compile, from Wasm bytes to an object. */
-export type CompileBytesOptions = Pick<BuildOptions, 'bounds' | 'memory' | 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'onProgress' | 'profileMap' | 'profile' | 'pgoReport'>;
+export type CompileBytesOptions = Pick<BuildOptions, 'bounds' | 'memory' | 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'onProgress' | 'profileMap' | 'profile' | 'pgoReport' | 'keepOutOfLine'>;
 
 /** Compile Wasm bytes already in memory (the fuzzer feeds mutated modules here). */
 export function compileBytesToObject(bytes: Uint8Array, file: string | undefined, opts: CompileBytesOptions): { object: ObjectFile; ir: IrModule } {
@@ -94,6 +97,7 @@ export function compileBytesToObject(bytes: Uint8Array, file: string | undefined
   validateModule(module, file);
   const ir = lowerModule(module, { prefix: 'wasm', file, hal: { grants: grantedRanges(opts.board, opts.grants) } });
   const profile = opts.profile === undefined ? undefined : loadBuildProfile({ file: opts.profile, wasm: bytes, module, board: opts.board.name, log: opts.log });
+  const keepOutOfLine = functionIndicesByName(ir, opts.keepOutOfLine ?? [], file);
   for (const [i, f] of ir.bodies.entries()) {
     opts.onProgress?.({ stage: 'optimising', done: i, total: ir.bodies.length, item: f.name });
     const profiled = profiledPipeline(profile, f.index, opts.optLevel);
@@ -102,7 +106,7 @@ export function compileBytesToObject(bytes: Uint8Array, file: string | undefined
       dumpAfter: opts.dumpAfter ?? [],
       verify: opts.verify ?? true,
       dump: (pass, text) => opts.log(`; after ${pass}\n${text}`),
-      context: { module: ir, ...(profiled.profile !== undefined && { profile: profiled.profile }) },
+      context: { module: ir, keepOutOfLine, ...(profiled.profile !== undefined && { profile: profiled.profile }) },
       ...(profiled.optLevel !== undefined && { optLevel: profiled.optLevel }),
     });
   }
@@ -112,6 +116,15 @@ export function compileBytesToObject(bytes: Uint8Array, file: string | undefined
     else writeFileAtomic(opts.pgoReport, `${report.join('\n')}\n`);
   }
   return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu, ...withMask(maskBitsFor(opts, ir.memory)) }, onFunction: (done, total, name) => opts.onProgress?.({ stage: 'compiling', done, total, item: name }), profileMap: opts.profileMap === true }), ir };
+}
+
+/** The indices of the defined functions named `names` (name section or export names). */
+function functionIndicesByName(ir: IrModule, names: readonly string[], file: string | undefined): Set<number> {
+  return new Set(names.map((name) => {
+    const body = ir.bodies.find((b) => b.name === name || ir.functions[b.index]?.name === name);
+    if (body === undefined) throw userError('usage', `no function '${name}' to keep out of line`, { ...(file !== undefined && { file }) });
+    return body.index;
+  }));
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {

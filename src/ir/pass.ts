@@ -14,6 +14,9 @@ export interface PassContext {
   /** Profile-guided builds: this function's execution counts, when the profile is valid for
    *  its body. Passes that read it do nothing without it. */
   readonly profile?: FunctionProfileView;
+  /** Functions that must stay real, called functions (indices): inline never copies them.
+   *  The benchmarks' timed-region markers, whose entries an instruction counter watches. */
+  readonly keepOutOfLine?: ReadonlySet<number>;
 }
 
 export interface Pass {

@@ -3,7 +3,8 @@
 // read back by `mcu-aot disasm`, shows that at -O2 the callee really is inlined (its trap
 // site sits in the caller's machine code), names the callee and keeps the callee's Wasm
 // offset (that of the trapping opcode, as wasm-objdump gives it), while at -O0 (no inline)
-// the caller holds no trap site of the callee's.
+// or with the callee kept out of line (BuildOptions.keepOutOfLine) the caller holds no trap
+// site of the callee's.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,10 +27,10 @@ const CASES = [
 ];
 
 /** The trap annotations in `_start`'s listing of the program built at `optLevel`. */
-async function callerTrapAnnotations(file: string, optLevel: OptLevel): Promise<string[]> {
+async function callerTrapAnnotations(file: string, optLevel: OptLevel, keepOutOfLine: readonly string[] = []): Promise<string[]> {
   const program = loadProgram(file, dir);
-  const elf = join(dir, `${program.name}-O${optLevel}.elf`);
-  await build({ input: program.wasmPath, board: loadBoard('mps2-an385'), emit: 'elf', output: elf, optLevel, log: () => {} });
+  const elf = join(dir, `${program.name}-O${optLevel}-${keepOutOfLine.length}.elf`);
+  await build({ input: program.wasmPath, board: loadBoard('mps2-an385'), emit: 'elf', output: elf, optLevel, keepOutOfLine, log: () => {} });
   const [caller] = await disasmFirmware(elf, { module: program.wasmPath, function: '_start' });
   return caller!.lines.flatMap((l) => (l.annotation?.startsWith('trap: ') === true ? [l.annotation] : []));
 }
@@ -48,8 +49,8 @@ describe.each(CASES)('$file', ({ file, callee, kind, opcode }) => {
     expect(annotations).toContain(`trap: ${kind} in ${callee} at wasm offset 0x${offset}`);
   }, 60_000);
 
-  it(`at -O0 the caller holds no trap site of ${callee}'s`, async () => {
-    const annotations = await callerTrapAnnotations(file, '0');
-    expect(annotations.filter((a) => a.includes(` in ${callee} `))).toEqual([]);
+  it(`at -O0, or with ${callee} kept out of line, the caller holds no trap site of ${callee}'s`, async () => {
+    const notInlined = [...await callerTrapAnnotations(file, '0'), ...await callerTrapAnnotations(file, '2', [callee])];
+    expect(notInlined.filter((a) => a.includes(` in ${callee} `))).toEqual([]);
   }, 60_000);
 });

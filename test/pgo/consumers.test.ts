@@ -8,6 +8,7 @@ import type { IrModule, TableDecl } from '../../src/ir/module.js';
 import type { PassContext } from '../../src/ir/pass.js';
 import { parseFunctions } from '../../src/ir/parser.js';
 import * as pgoBlockLayout from '../../src/ir/passes/pgo-block-layout.js';
+import * as pgoBlockWeights from '../../src/ir/passes/pgo-block-weights.js';
 import * as pgoIndirectCall from '../../src/ir/passes/pgo-indirect-call.js';
 import * as pgoSwitchOrder from '../../src/ir/passes/pgo-switch-order.js';
 import * as inline from '../../src/ir/passes/inline.js';
@@ -24,6 +25,8 @@ interface Synthetic {
   readonly blocks: Record<number, number>;
   readonly indirect?: Record<number, [funcIndex: number, count: number][]>;
   readonly callSites?: Record<number, number>;
+  /** Edge counts between blocks by srcOffset (ordinal 0): the edges that ran. */
+  readonly edges?: [from: number, to: number, count: number][];
   /** A count at least this is hot (default 1). */
   readonly hot?: number;
 }
@@ -36,7 +39,7 @@ function view(s: Synthetic): FunctionProfileView {
     calls: s.calls,
     instructions: 0,
     blocks: Object.entries(s.blocks).map(([offset, count]) => ({ srcOffset: Number(offset), ordinal: 0, count })),
-    edges: [],
+    edges: (s.edges ?? []).map(([from, to, count]) => ({ from: { srcOffset: from, ordinal: 0 }, to: { srcOffset: to, ordinal: 0 }, count })),
     callSites: Object.entries(s.callSites ?? {}).map(([offset, count]) => ({ srcOffset: Number(offset), callee: 1, count })),
     indirectCalls: Object.entries(s.indirect ?? {}).map(([offset, targets]) => ({
       srcOffset: Number(offset),
@@ -112,6 +115,29 @@ describe('pgo-block-layout', () => {
     expect(runPass(pgoBlockLayout, g!, {})).toBe(original);
     const [h] = parseFunctions(DIAMOND);
     expect(runPass(pgoBlockLayout, h!, { profile: view({ calls: 0, blocks: {} }) })).toBe(original);
+  });
+
+  it('takes a branch side the profile has no edge for as never taken when the other side carried all the flow', () => {
+    // An if without else whose body always runs: block0 branches to the join first, to the body
+    // second; every block ran as often, so only the recorded edges tell that the body comes next.
+    const text = `
+function f0 "if" (i32) -> i32 {
+block0(v0: i32):  ; @0x10
+    brif v0, block2, block1
+block1:  ; @0x20
+    v1 = iconst.i32 9
+    jump block2
+block2:  ; @0x30
+    return v0
+}`;
+    const edges: [number, number, number][] = [[0x10, 0x20, 40], [0x20, 0x30, 40]];
+    const [f] = parseFunctions(text);
+    runPass(pgoBlockLayout, f!, { profile: view({ calls: 40, blocks: { 0x10: 40, 0x20: 40, 0x30: 40 }, edges }) });
+    expect(blockOrder(f!)).toEqual([0x10, 0x20, 0x30]);
+    // Without edges the estimate is the smaller block count, and the first target wins the tie.
+    const [g] = parseFunctions(text);
+    runPass(pgoBlockLayout, g!, { profile: view({ calls: 40, blocks: { 0x10: 40, 0x20: 40, 0x30: 40 } }) });
+    expect(blockOrder(g!)).toEqual([0x10, 0x30, 0x20]);
   });
 
   it('splits the other edge of a brif when it carries arguments, so the hot successor falls through', () => {
@@ -298,5 +324,21 @@ describe('inline with a profile', () => {
     expect(runPass(inline, parseFunctions(text)[0]!, ctx)).not.toContain('call f2'); // the default inlines it
     const profile = view({ calls: 1000, blocks: { 0x10: 1000 }, callSites: { 0x10: 0 } });
     expect(runPass(inline, functions[0]!, { ...ctx, profile })).toContain('call f2');
+  });
+});
+
+describe('pgo-block-weights', () => {
+  it('writes runs per entry onto every block, inferring blocks the profile does not name', () => {
+    const [f] = parseFunctions(DIAMOND);
+    // block 0x40 is not in the profile: it gets the count of its hottest predecessor.
+    runPass(pgoBlockWeights, f!, { profile: view({ calls: 50, blocks: { 0x10: 50, 0x20: 0, 0x30: 100 } }) });
+    expect(f!.blocks.map((b) => b.frequency)).toEqual([1, 0, 2, 2]);
+  });
+
+  it('leaves the blocks alone without a profile or when the function never ran', () => {
+    const [f] = parseFunctions(DIAMOND);
+    runPass(pgoBlockWeights, f!, {});
+    runPass(pgoBlockWeights, f!, { profile: view({ calls: 0, blocks: {} }) });
+    expect(f!.blocks.every((b) => b.frequency === undefined)).toBe(true);
   });
 });

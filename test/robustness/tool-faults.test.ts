@@ -97,7 +97,7 @@ describe('a killed build leaves no partial output', () => {
   let buildMs = 0;
 
   beforeAll(async () => {
-    writeFileSync(input, chainModule(600));
+    writeFileSync(input, chainModule(400));
     const r = await cli(['build', input, '--board', 'lm3s6965', '-o', join(baseline, 'app.elf')]);
     expect(r.exitCode, r.stderr).toBe(0);
     buildMs = r.ms;
@@ -107,7 +107,7 @@ describe('a killed build leaves no partial output', () => {
   it('SIGKILL at several random moments: the ELF is absent or whole, and the next build cleans up', async () => {
     const outcomes: string[] = [];
     // Spread over the whole build, the writing at its end included.
-    for (const [i, fraction] of [0.4, 0.8, 0.95, 1.0, 1.05].entries()) {
+    for (const [i, fraction] of [0.5, 0.9, 1.0, 1.1].entries()) {
       const folder = join(dir, `killed-${i}`);
       const run = startBuild(input, join(folder, 'app.elf'));
       const timer = setTimeout(run.kill, buildMs * fraction * (0.9 + Math.random() * 0.2));
@@ -122,7 +122,7 @@ describe('a killed build leaves no partial output', () => {
         expect(readFileSync(join(folder, 'app.elf'))).toEqual(readFileSync(join(baseline, 'app.elf')));
       }
     }
-    expect(outcomes).toHaveLength(5);
+    expect(outcomes).toHaveLength(4);
   }, 300_000);
 
   it('SIGKILL the moment the ELF\'s temporary file appears: no half ELF; the stale temporary file goes, a live one stays', async () => {

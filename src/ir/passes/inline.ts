@@ -17,7 +17,8 @@
 //   branch and one move per argument and result), so inlining never grows the code.
 // - with a profile (pgo-inline-policy.ts): hot sites up to HOT_INLINE_MAX_COST with a larger
 //   budget, cold sites only what does not grow the code.
-// Never a recursive callee (one that calls itself) or the caller itself; calls inside an
+// Never a recursive callee (one that calls itself), the caller itself or a function the build
+// keeps out of line (ctx.keepOutOfLine); calls inside an
 // inlined copy are not inlined again in the same run, so mutual recursion cannot unroll.
 // Stack exhaustion still traps: every function that can recurse keeps the stack check in
 // its prologue, and inlining only removes frames.
@@ -120,7 +121,7 @@ function divisionCost(f: IrFunction, inst: Inst): number {
 
 function worthInlining(caller: IrFunction, callee: IrFunction, call: Inst, ctx: PassContext, budgetLeft: number, heat: SiteHeat): boolean {
   if (callee.index === caller.index || callee === caller || callee.blocks.length === 0) return false;
-  if (callsItself(callee)) return false;
+  if (callsItself(callee) || ctx.keepOutOfLine?.has(callee.index) === true) return false;
   const body = cost(callee);
   if (ctx.optimizeForSize === true || heat === 'cold') return body <= 1 + call.args.length + call.results.length;
   if (heat === 'hot') return body <= HOT_INLINE_MAX_COST && body <= budgetLeft + HOT_GROWTH_BUDGET;
