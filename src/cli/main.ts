@@ -94,7 +94,8 @@ function compileOptions(cmd: Command): Command {
     .option('--bounds <mode>', 'out-of-bounds memory accesses: trap (default, exact Wasm) or mask (wrap inside a power-of-two memory, no checks)', parseBounds)
     .option('--grant <name=base:size[:access]>', 'grant the HAL a peripheral range, e.g. timer0=0x40030000:0x1000 (repeatable; adds to the board\'s and the project\'s)', grant)
     .option('--disable <passes>', 'IR passes to skip (comma-separated)', list)
-    .option('--dump-after <passes>', 'print the IR after these passes (comma-separated) to stderr', list);
+    .option('--dump-after <passes>', 'print the IR after these passes (comma-separated) to stderr', list)
+    .option('--verify-each-pass', 'run the IR verifier after every pass, naming the pass that breaks a function');
 }
 
 interface CompileFlags {
@@ -108,6 +109,7 @@ interface CompileFlags {
   grant?: PeripheralGrant[];
   disable?: string[];
   dumpAfter?: string[];
+  verifyEachPass?: boolean;
 }
 
 /** Flags over the project config of the current folder (mcu-aot.toml), flags winning. */
@@ -136,6 +138,7 @@ function commonBuildOptions(input: string | undefined, flags: CompileFlags & { o
     interrupts: settings.config?.interrupts ?? [],
     disablePasses: flags.disable ?? [],
     dumpAfter: flags.dumpAfter ?? [],
+    verify: flags.verifyEachPass === true,
   };
 }
 

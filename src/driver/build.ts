@@ -104,7 +104,7 @@ export function compileBytesToObject(bytes: Uint8Array, file: string | undefined
     runPipeline(f, {
       disable: opts.disablePasses ?? [],
       dumpAfter: opts.dumpAfter ?? [],
-      verify: opts.verify ?? true,
+      verify: opts.verify ?? false,
       dump: (pass, text) => opts.log(`; after ${pass}\n${text}`),
       context: { module: ir, keepOutOfLine, ...(profiled.profile !== undefined && { profile: profiled.profile }) },
       ...(profiled.optLevel !== undefined && { optLevel: profiled.optLevel }),

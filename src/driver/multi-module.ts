@@ -133,7 +133,7 @@ export function compileFirmwareModules(inputs: readonly FirmwareModuleInput[], o
       const owner = irs[primaryOwner]!.memory!;
       ir = { ...ir, memory: { ...ir.memory, minPages: owner.minPages, ...(owner.maxPages !== undefined && { maxPages: owner.maxPages }) } };
     }
-    for (const f of ir.bodies) runPipeline(f, { disable: [], dumpAfter: [], verify: opts.verify ?? true, dump: () => {}, context: { module: ir } });
+    for (const f of ir.bodies) runPipeline(f, { disable: [], dumpAfter: [], verify: opts.verify ?? false, dump: () => {}, context: { module: ir } });
     irs.push(ir);
     const ownsMemory = ir.memory !== undefined && ir.memory.import === undefined;
     const ownMemoryBytes = ownsMemory && i !== primaryOwner ? Math.min(ir.memory!.minPages * WASM_PAGE, opts.moduleMemory ?? Infinity) : undefined;

@@ -15,13 +15,14 @@ import { TRAP_KINDS } from '../../src/ir/types.js';
 import { errorDetail, errorReason, failed, isNotSupported, passed, skipped, type CommandResult } from './command-result.js';
 import type { HarnessCall } from './harness-source.js';
 import {
-  compileLinkedModules, compileSpecModule, runHarnessFirmware, withHarnessEntry,
+  compileLinkedModules, compileSpecModule, parseHarnessOutput, runHarnessFirmware, withHarnessEntry,
   type CallOutcome, type CompiledModule, type FirmwareContext, type HarnessRun,
 } from './module-firmware.js';
 import type { ModuleUnit, PlanItem } from './plan.js';
 import { argumentBits, describeBits, describeValue, harnessType, matchesExpected, type ScalarType } from './values.js';
 import type { WastCommand, WastValue } from './wast-script.js';
 import type { IrModule } from '../../src/ir/module.js';
+import { describeDifference, type EngineDifference } from './boot-engine.js';
 
 const REFERENCE_REASON = 'argument or result of a type the harness cannot pass (v128, or a funcref argument that is not null)';
 const UNBOUND_GLOBAL_REASON = 'get of an imported global bound to no module of the firmware';
@@ -179,6 +180,24 @@ function deathReason(ctx: FirmwareContext, run: HarnessRun): string {
   return `firmware died: ${said ?? `exit code ${run.exitCode}`}${fittedNote(ctx, run)}`;
 }
 
+/** The grouping reason of a firmware the simulator ran otherwise than QEMU (engine `both`). */
+const ENGINE_DIFFERENCE = 'simulator differs from QEMU';
+
+const outcomeKey = (o: CallOutcome | undefined): string =>
+  o === undefined ? 'none' : o.kind === 'trap' ? `trap ${o.trap}` : `return ${o.values.join(' ')}`;
+
+/**
+ * The first call from `first` on whose outcome (or refused growth) differs between the two
+ * boots, parsed as every run is; undefined when only other lines or the exit code differ.
+ */
+function firstDifferingCall(diff: EngineDifference, first: number, count: number): number | undefined {
+  const [q, s] = [parseHarnessOutput(diff.qemu.output), parseHarnessOutput(diff.sim.output)];
+  for (let i = first; i < count; i++) {
+    if (outcomeKey(q.outcomes.get(i)) !== outcomeKey(s.outcomes.get(i)) || q.refusedGrowth.get(i) !== s.refusedGrowth.get(i)) return i;
+  }
+  return undefined;
+}
+
 function skipAll(file: string, unit: ModuleUnit, reason: string): CommandResult[] {
   return [unit.command, ...unit.actions].map((c) => skipped(file, c, reason));
 }
@@ -242,6 +261,7 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
       const reason = e instanceof UserError ? `link failed: ${errorReason(e)}` : `harness failed: ${errorReason(e)}`;
       return failAll(file, unit, reason, errorDetail(e));
     }
+    if (run.difference !== undefined && !run.ready) return failAll(file, unit, ENGINE_DIFFERENCE, describeDifference(run.difference));
     if (!run.ready) {
       if (first === 0 && segmentBeyondFittedMemory(run)) return skipAll(file, unit, beyondPhysical(run.fittedMemory!.physicalBytes));
       if (first === 0) return failAll(file, unit, `instantiation failed: ${deathReason(ctx, run)}`, consoleSummary(run));
@@ -253,6 +273,13 @@ export async function runModuleUnit(ctx: FirmwareContext, file: string, unit: Mo
     for (const [index, outcome] of run.outcomes) {
       const judged = judge(ctx, file, callCommands[index]!, outcome, run, first > 0);
       results.set(callCommands[index]!, withFittingNote(ctx, run, asMemoryLimit(file, callCommands[index]!, index, run, callCommands, judged)));
+    }
+    if (run.difference !== undefined) {
+      const at = firstDifferingCall(run.difference, first, calls.length);
+      const cmd = at === undefined ? unit.command : callCommands[at]!;
+      const result = failed(file, cmd, ENGINE_DIFFERENCE, `${at === undefined ? `line ${cmd.line}: ${cmd.type}` : describeCall(cmd)}: ${describeDifference(run.difference)}`);
+      if (at === undefined) moduleResult = result;
+      else results.set(cmd, result);
     }
     if (run.ended) break;
     let dead = first;
@@ -292,6 +319,7 @@ export async function runMustFail(ctx: FirmwareContext, file: string, item: Extr
   } catch (e) {
     return refusedAtBuild(e);
   }
+  if (run.difference !== undefined) return failed(file, cmd, ENGINE_DIFFERENCE, describeDifference(run.difference));
   if (cmd.type === 'assert_unlinkable') return failed(file, cmd, 'linked where a link error was expected', `expected "${cmd.text}"`);
   if (run.ready) return failed(file, cmd, 'instantiated where start-up should fail', `expected "${cmd.text}"`);
   return run.exitCode !== 0 ? passed(file, cmd) : failed(file, cmd, 'start-up ended with exit code 0 before the harness', consoleSummary(run));

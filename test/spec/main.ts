@@ -1,11 +1,13 @@
-// `npm run spec -- [--board b[,b2]] [-j N] [--verbose] [files...]`: the spec testsuite on
-// QEMU. Prints a table per board, the reasons grouped, and the closing line
+// `npm run spec -- [--board b[,b2]] [--engine qemu|sim|both] [-j N] [--verbose] [files...]`:
+// the spec testsuite on QEMU, in the simulator, or on both with every difference between
+// them a failure (boot-engine.ts). Prints a table per board, the reasons grouped, and the closing line
 // `N passed, N failed, N skipped` over every board; exits 1 when anything failed.
 
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadBoard } from '../../src/driver/board.js';
+import { ENGINES, type Engine } from './boot-engine.js';
 import { formatReport, totalLine, totals } from './report.js';
 import { runSpec, type FileReport } from './runner.js';
 import { suiteFiles } from './wast-script.js';
@@ -15,6 +17,7 @@ interface CliOptions {
   jobs: string;
   verbose: boolean;
   timeout: string;
+  engine: Engine;
 }
 
 /** "i32", "i32.wast" or a path to it: the script's name in the suite. */
@@ -25,11 +28,12 @@ function scriptName(arg: string): string {
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('spec')
-    .description('run the WebAssembly spec testsuite on QEMU')
+    .description('run the WebAssembly spec testsuite on QEMU or in the simulator')
     .argument('[files...]', 'scripts of the suite (default: all)')
     .option('--board <names>', 'board, or several separated by commas', 'lm3s6965')
     .option('-j, --jobs <n>', 'firmware units in flight', String(availableParallelism()))
-    .option('--timeout <seconds>', 'limit of one QEMU boot', '20')
+    .option('--timeout <seconds>', 'limit of one QEMU boot (the simulator gets 50M instructions a second of it)', '20')
+    .addOption(new Option('--engine <engine>', 'where firmware boots; both: any difference from QEMU fails').choices(ENGINES).default('qemu'))
     .option('--verbose', 'print every failure: command, expected, got', false);
   program.parse(argv, { from: 'user' });
   const opts = program.opts<CliOptions>();
@@ -49,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       files,
       jobs: Math.max(1, Number(opts.jobs)),
       timeoutMs: Number(opts.timeout) * 1000,
+      engine: opts.engine,
       onFileDone: (r) => process.stderr.write(`${board.name} ${r.file}: ${totalLine(totals(r.results))}\n`),
     });
     process.stdout.write(`${formatReport(board.name, reports, (Date.now() - started) / 1000, opts.verbose)}\n\n`);

@@ -1,11 +1,12 @@
 // One spec module as firmware: compiled by the real driver (compileToObject), its module
 // descriptor's entry pointed at the C harness (harness-source.ts), linked with runtime-c
-// and libgcc as `mcu-aot build` links, and booted on the board's QEMU machine. The harness
+// and libgcc as `mcu-aot build` links, and booted on the board's QEMU machine, in the
+// simulator, or on both (boot-engine.ts). The harness
 // firmware itself is the driver's, shared with `mcu-aot test` (src/driver/harness-firmware.ts,
 // link-firmware.ts); what is spec-only is that an exported global's local symbol
 // `<prefix>$g<i>` gets a global alias, so the harness can read it for `get` actions.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ObjectFile, ObjSymbol } from '../../src/elf/object.js';
@@ -18,20 +19,22 @@ import { buildInstanceList } from '../../src/backend-thumb2/module-instance.js';
 import { compileFirmwareModules, type FirmwareModuleInput } from '../../src/driver/multi-module.js';
 import type { LinkedModule } from './plan.js';
 import { spectestHostObject, spectestModule } from './spectest.js';
-import { runOnQemu } from '../../qemu/runner.js';
+import { bootFirmware, type Engine, type EngineDifference } from './boot-engine.js';
 import { HARNESS_ENTRY, harnessSource, type HarnessCall } from './harness-source.js';
 
 /** runtime-c and libgcc for one board, read once per run of the suite, and what every boot shares. */
 export interface FirmwareContext extends FirmwareRuntime {
-  /** QEMU wall-clock limit per boot. */
+  /** QEMU wall-clock limit per boot (and the simulator's budget, boot-engine.ts). */
   readonly timeoutMs: number;
+  /** Where each firmware boots. */
+  readonly engine: Engine;
   /** The spectest provider: its module and the C object implementing its printers. */
   readonly spectest: { readonly module: FirmwareModuleInput; readonly host: ObjectFile };
 }
 
-export async function firmwareContext(board: Board, timeoutMs: number): Promise<FirmwareContext> {
+export async function firmwareContext(board: Board, timeoutMs: number, engine: Engine = 'qemu'): Promise<FirmwareContext> {
   const spectest = { module: spectestModule(), host: spectestHostObject(board) };
-  return { ...(await loadFirmwareRuntime(board)), timeoutMs, spectest };
+  return { ...(await loadFirmwareRuntime(board)), timeoutMs, engine, spectest };
 }
 
 export interface CompiledModule {
@@ -120,6 +123,8 @@ export interface HarnessRun {
   readonly physicalMemoryBytes?: number;
   /** Per call index: the page count a memory.grow in it asked for and the board could not give. */
   readonly refusedGrowth: ReadonlyMap<number, number>;
+  /** Engine `both`: the simulator's boot differed from QEMU's (which this run is parsed from). */
+  readonly difference?: EngineDifference;
 }
 
 export type CallOutcome = { readonly kind: 'return'; readonly values: readonly bigint[] } | { readonly kind: 'trap'; readonly trap: number };
@@ -161,14 +166,15 @@ export async function runHarnessFirmware(ctx: FirmwareContext, module: CompiledM
     const harness = await compileHarnessC(ctx.board, harnessSource(calls, firstCall), dir, 'spec harness');
     const memory = module.extraObjects !== undefined ? module.primaryMemory : module.ir.memory;
     const linked = linkWithRuntime(ctx, [patched, harness, ...(module.extraObjects ?? [])], { memory });
-    const elf = join(dir, 'spec.elf');
-    writeFileSync(elf, linked.elf);
-    const result = await runOnQemu(elf, ctx.board, { timeoutMs: ctx.timeoutMs });
+    const boot = await bootFirmware(linked.elf, join(dir, 'spec.elf'), ctx.board, ctx.engine, ctx.timeoutMs);
+    const parsed = parseHarnessOutput(boot.output);
     const mem = linked.linearMemory;
     return {
-      ...parseHarnessOutput(result.output),
-      exitCode: result.exitCode,
-      timedOut: result.timedOut,
+      ...parsed,
+      ...(boot.stopNote !== undefined && { otherLines: [...parsed.otherLines, boot.stopNote] }),
+      exitCode: boot.exitCode,
+      timedOut: boot.timedOut,
+      ...(boot.difference !== undefined && { difference: boot.difference }),
       ...(mem !== undefined && mem.fitted ? { fittedMemory: { declaredBytes: mem.declaredBytes, physicalBytes: mem.physicalBytes } }
         : module.cappedModuleMemory !== undefined ? { fittedMemory: module.cappedModuleMemory } : {}),
       ...(mem !== undefined && { physicalMemoryBytes: mem.physicalBytes }),

@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import type { Board } from '../../src/driver/board.js';
+import type { Engine } from './boot-engine.js';
 import type { CommandResult } from './command-result.js';
 import { runModuleUnit, runMustFail } from './execute-module.js';
 import { firmwareContext, type FirmwareContext } from './module-firmware.js';
@@ -18,6 +19,8 @@ export interface SpecRunOptions {
   readonly jobs: number;
   /** Wall-clock limit of one QEMU boot. */
   readonly timeoutMs?: number;
+  /** Where firmware boots (boot-engine.ts); QEMU when absent. */
+  readonly engine?: Engine;
   readonly providers?: ImportProviders;
   readonly suiteDir?: string;
   /** Called as each script finishes (results in command order). */
@@ -50,7 +53,7 @@ async function pool(count: number, jobs: number, task: (i: number) => Promise<vo
 }
 
 export async function runSpec(opts: SpecRunOptions): Promise<FileReport[]> {
-  const ctx = await firmwareContext(opts.board, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const ctx = await firmwareContext(opts.board, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.engine ?? 'qemu');
   const version = wast2jsonVersion();
   const suiteDir = opts.suiteDir ?? SPEC_SUITE_DIR;
   const scripts = opts.files.map((f) => loadWastScript(join(suiteDir, f), version));
