@@ -15,6 +15,13 @@ export interface TargetFeatures {
    * that starts at the last address still stays inside. Absent: exact Wasm bounds checks.
    */
   readonly maskBits?: number;
+  /**
+   * Wasm code also runs as interrupt handlers (project [interrupts]), so linear memory can
+   * grow between two instructions of a function that never calls memory.grow itself. Only
+   * then does a failing bounds check re-read the bound before trapping (isel/memory.ts):
+   * otherwise every growth happens inside a call, after which the bound is reloaded anyway.
+   */
+  readonly interruptHandlers?: boolean;
 }
 
 /** No FPU: f32 and f64 through libgcc and runtime-c helpers (isel/float.ts). */

@@ -297,11 +297,11 @@ compileOptions(
     onSemihosting: err,
     uartInput: process.stdin, // typed or piped input reaches the console UART, as with `run`
   });
-  if (simRun === undefined) {
+  const { result, limit, interrupted } = simRun;
+  if (interrupted) {
     process.exitCode = EXIT_INTERRUPTED; // Ctrl-C at the terminal
     return;
   }
-  const { result, limit } = simRun;
   if (flags.stats === true) log(formatSimStats(result));
   try {
     process.exitCode = exitCodeOf(result, limit, options.input);

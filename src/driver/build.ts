@@ -89,7 +89,7 @@ export async function compileToObject(opts: BuildOptions): Promise<{ object: Obj
 }
 
 /** The options of the in-memory compile, from Wasm bytes to an object. */
-export type CompileBytesOptions = Pick<BuildOptions, 'bounds' | 'memory' | 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'onProgress' | 'profileMap' | 'profile' | 'pgoReport' | 'keepOutOfLine'>;
+export type CompileBytesOptions = Pick<BuildOptions, 'bounds' | 'memory' | 'board' | 'disablePasses' | 'dumpAfter' | 'verify' | 'optLevel' | 'grants' | 'log' | 'onProgress' | 'profileMap' | 'profile' | 'pgoReport' | 'keepOutOfLine' | 'interrupts'>;
 
 /** Compile Wasm bytes already in memory (the fuzzer feeds mutated modules here). */
 export function compileBytesToObject(bytes: Uint8Array, file: string | undefined, opts: CompileBytesOptions): { object: ObjectFile; ir: IrModule } {
@@ -115,7 +115,7 @@ export function compileBytesToObject(bytes: Uint8Array, file: string | undefined
     if (opts.pgoReport === true) report.forEach((line) => opts.log(line));
     else writeFileAtomic(opts.pgoReport, `${report.join('\n')}\n`);
   }
-  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu, ...withMask(maskBitsFor(opts, ir.memory)) }, onFunction: (done, total, name) => opts.onProgress?.({ stage: 'compiling', done, total, item: name }), profileMap: opts.profileMap === true }), ir };
+  return { object: compileModule(ir, { target: { fpu: opts.board.cpu.fpu, ...withMask(maskBitsFor(opts, ir.memory)), interruptHandlers: (opts.interrupts ?? []).length > 0 }, onFunction: (done, total, name) => opts.onProgress?.({ stage: 'compiling', done, total, item: name }), profileMap: opts.profileMap === true }), ir };
 }
 
 /** The indices of the defined functions named `names` (name section or export names). */

@@ -59,13 +59,13 @@ export async function profileFirmware(opts: ProfileOptions): Promise<ProfileRun>
   }
 
   const map = readProfileMap(elf, opts.input);
-  const result = await simulateWithInput(elf, opts.input, opts.board, {
+  const { result, interrupted } = await simulateWithInput(elf, opts.input, opts.board, {
     maxCycles: limit,
     profile: true,
     onConsole: opts.onOutput,
     ...(opts.onSemihosting !== undefined ? { onSemihosting: opts.onSemihosting } : {}),
   }, opts.uartInput);
-  if (result === undefined) throw userError('sim', 'interrupted (Ctrl-C)', { file: opts.input }, 'no profile written');
+  if (interrupted) throw userError('sim', 'interrupted (Ctrl-C)', { file: opts.input }, 'no profile written');
   if (result.stop.kind !== 'exit' && result.stop.kind !== 'limit') {
     throw userError('sim', describeStop(result.stop, limit), { file: opts.input }, 'no profile written: the run did not end normally');
   }

@@ -25,23 +25,24 @@ export interface SimOptions extends Omit<BuildOptions, 'emit' | 'output'> {
   readonly uartInput?: string | Uint8Array | NodeJS.ReadableStream | NodeJS.ReadStream;
 }
 
-/** A finished run, or undefined for one Ctrl-C interrupted. */
 export interface SimRun {
   readonly result: SimulateResult;
+  /** Ctrl-C at the terminal ended the run (its result stops as an 'error' saying so). */
+  readonly interrupted: boolean;
   /** The cycle limit the run had (for describing a stop). */
   readonly limit: number;
 }
 
-export async function sim(opts: SimOptions): Promise<SimRun | undefined> {
+export async function sim(opts: SimOptions): Promise<SimRun> {
   const limit = opts.maxCycles ?? DEFAULT_MAX_INSTRUCTIONS;
-  const run = async (elfPath: string): Promise<SimRun | undefined> => {
+  const run = async (elfPath: string): Promise<SimRun> => {
     const bytes = readFirmwareForBoard(elfPath, opts.board);
-    const result = await simulateWithInput(bytes, opts.input, opts.board, {
+    const { result, interrupted } = await simulateWithInput(bytes, opts.input, opts.board, {
       maxCycles: limit,
       onConsole: opts.onOutput,
       ...(opts.onSemihosting !== undefined ? { onSemihosting: opts.onSemihosting } : {}),
     }, opts.uartInput);
-    return result !== undefined ? { result, limit } : undefined;
+    return { result, limit, interrupted };
   };
   if (extname(opts.input) === '.elf' || startsWithElfMagic(opts.input)) return run(opts.input);
   const dir = mkdtempSync(join(tmpdir(), 'mcu-aot-sim-'));
@@ -53,15 +54,13 @@ export async function sim(opts: SimOptions): Promise<SimRun | undefined> {
   }
 }
 
-/**
- * simulateElf with `uartInput` typed into the console UART (none: the UART receives
- * nothing); undefined when Ctrl-C at a terminal interrupted the run.
- */
-export async function simulateWithInput(elf: Uint8Array, file: string, board: Board, options: SimulateOptions, uartInput?: SimOptions['uartInput']): Promise<SimulateResult | undefined> {
-  if (uartInput === undefined) return simulateElf(elf, file, board, options);
+/** simulateElf with `uartInput` typed into the console UART (none: the UART receives nothing). */
+export async function simulateWithInput(elf: Uint8Array, file: string, board: Board, options: SimulateOptions, uartInput?: SimOptions['uartInput']): Promise<{ result: SimulateResult; interrupted: boolean }> {
+  if (uartInput === undefined) return { result: simulateElf(elf, file, board, options), interrupted: false };
   const typing = connectUartInput(uartInput);
   try {
-    return await simulateElfInteractive(elf, file, board, { ...options, uartInput: typing.queue, signal: typing.interrupted });
+    const result = await simulateElfInteractive(elf, file, board, { ...options, uartInput: typing.queue, signal: typing.interrupted });
+    return { result, interrupted: typing.interrupted.aborted };
   } finally {
     typing.restore();
   }

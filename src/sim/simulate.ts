@@ -43,7 +43,7 @@ export function simulateElf(elf: Uint8Array, file: string, board: Board, opts: S
 export interface InteractiveOptions extends SimulateOptions {
   /** Typed into the console UART as it arrives; the firmware may sleep until it does. */
   readonly uartInput: UartInputQueue;
-  /** Ends the run early (Ctrl-C): the result is then undefined. */
+  /** Ends the run early (Ctrl-C): it stops as an 'error' saying so. */
   readonly signal?: AbortSignal;
 }
 
@@ -58,13 +58,13 @@ const SLICE_CYCLES = 4_000_000;
  * waits for input while the firmware sleeps with nothing else to wake it (as a board
  * would). Once the input has ended, such a sleep ends the run as in simulateElf.
  */
-export async function simulateElfInteractive(elf: Uint8Array, file: string, board: Board, opts: InteractiveOptions): Promise<SimulateResult | undefined> {
+export async function simulateElfInteractive(elf: Uint8Array, file: string, board: Board, opts: InteractiveOptions): Promise<SimulateResult> {
   const session = startSimulation(elf, file, board, opts);
   const { machine } = session;
   const maxInstructions = opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
   const maxCycles = opts.maxCycles ?? Infinity;
   for (;;) {
-    if (opts.signal?.aborted === true) return undefined;
+    if (opts.signal?.aborted === true) return session.finish({ kind: 'error', pc: machine.cpu.pc, message: 'interrupted (Ctrl-C)' });
     const stop = machine.run(maxInstructions, Math.min(maxCycles, machine.cycles + SLICE_CYCLES));
     if (stop.kind === 'input') {
       await Promise.race([opts.uartInput.arrival(), aborted(opts.signal)]);

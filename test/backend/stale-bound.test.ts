@@ -1,7 +1,8 @@
 // The memory bound register may be stale when an interrupt handler grows memory between its
 // load and an access (docs/abi.md). When memory can grow, a failing bounds compare goes to a
 // cold block that reloads [r9, #-4], compares again and traps only then, otherwise returns to
-// the access; the hot path is unchanged. A memory that cannot grow traps directly.
+// the access; the hot path is unchanged. A memory that cannot grow, or a firmware without
+// Wasm interrupt handlers (where memory grows only inside calls), traps directly.
 
 import { describe, expect, test } from 'vitest';
 import { generateFunction } from '../../src/backend-thumb2/codegen.js';
@@ -12,14 +13,17 @@ import { watToBinary } from '../../src/frontend/load.js';
 import { lowerModule } from '../../src/frontend/lower/module.js';
 import { validateModule } from '../../src/frontend/validate.js';
 import { runPipeline } from '../../src/ir/pipeline.js';
+import type { TargetFeatures } from '../../src/backend-thumb2/target.js';
 
-async function compile(memory: string, body: string): Promise<MFunction> {
+const WITH_HANDLERS: TargetFeatures = { fpu: 'none', interruptHandlers: true };
+
+async function compile(memory: string, body: string, target = WITH_HANDLERS): Promise<MFunction> {
   const wat = `(module (memory ${memory}) (func (export "f") (param $a i32) (result i32) ${body}))`;
   const module = decodeModule(await watToBinary(wat, 't.wat'), 't.wat');
   validateModule(module, 't.wat');
   const ir = lowerModule(module, { prefix: 'wasm', file: 't.wat' });
   for (const f of ir.bodies) runPipeline(f, { verify: true, dump: () => {}, context: { module: ir } });
-  return generateFunction(ir.bodies[0]!, ir);
+  return generateFunction(ir.bodies[0]!, ir, target);
 }
 
 const isBoundLoad = (i: MInst): boolean => i.op === 'ldr' && i.addr.kind === 'imm' && i.addr.rn === R9 && i.addr.offset === -4;
@@ -74,6 +78,11 @@ describe('a stale memory bound', () => {
     expect(recheckBlocks(fixed)).toHaveLength(0);
     expect(fixed.blocks.flatMap((b) => b.insts).filter(isBoundLoad)).toHaveLength(1);
     expect(fixed.blocks.some((b) => branches(b).some((i) => i.cond === 'hi' && isTrapBlock(fixed, i.target)))).toBe(true);
+  });
+
+  test('without interrupt handlers memory grows only inside calls: no re-check', async () => {
+    const f = await compile('1', LOAD, { fpu: 'none' });
+    expect(recheckBlocks(f)).toHaveLength(0);
   });
 
   test('an access that bounds-check-elim proved needs no re-check', async () => {

@@ -13,6 +13,7 @@ describe('IR pipeline', () => {
     expect(PASS_NAMES).toEqual([
       'remove-unreachable-blocks', 'simplify-block-params', 'pgo-indirect-call', 'inline', 'const-fold', 'copy-prop', 'strength-reduce',
       'gvn', 'licm', 'load-store-elim', 'bounds-check-elim', 'dead-block-params', 'dce', 'pgo-switch-order', 'pgo-block-layout',
+      'pgo-block-weights',
     ]);
     expect(PIPELINES['0'].map((p) => p.name)).toEqual(['remove-unreachable-blocks', 'simplify-block-params']);
     expect(PIPELINES['1'].map((p) => p.name)).toEqual(['remove-unreachable-blocks', 'simplify-block-params', 'const-fold', 'copy-prop', 'dead-block-params', 'dce']);

@@ -27,7 +27,9 @@ async function oracle(path: string): Promise<{ output: string; exitCode: number 
 async function simulate(input: string, profile?: string): Promise<{ output: string; exitCode: number | undefined; cycles: number; log: string[] }> {
   const log: string[] = [];
   let output = '';
-  const { result } = await sim({ input, board, log: (l) => log.push(l), onOutput: (c) => (output += c), ...(profile !== undefined && { profile }) });
+  const run = await sim({ input, board, log: (l) => log.push(l), onOutput: (c) => (output += c), ...(profile !== undefined && { profile }) });
+  if (run === undefined) throw new Error('the simulation was interrupted');
+  const { result } = run;
   return { output, exitCode: result.stop.kind === 'exit' ? result.stop.code : undefined, cycles: result.cycles, log };
 }
 

@@ -52,12 +52,14 @@ export function bootInSimulator(elf: Uint8Array, elfPath: string, board: Board, 
 }
 
 /**
- * The simulator differs from QEMU: another console output, exit code or stop. A QEMU boot
- * that timed out is no reference (a loaded machine cuts it anywhere): the runner retries it.
+ * The two boots when the simulator differs from QEMU: another console output, exit code or
+ * stop. A QEMU boot that timed out is no reference (a loaded machine cuts it anywhere): the
+ * runner retries it.
  */
-function differs(qemu: Boot, sim: Boot): boolean {
-  if (qemu.timedOut) return false;
-  return qemu.output !== sim.output || qemu.exitCode !== sim.exitCode || sim.timedOut || sim.stopNote !== undefined;
+export function engineDifference(qemu: Boot, sim: Boot): EngineDifference | undefined {
+  if (qemu.timedOut) return undefined;
+  const same = qemu.output === sim.output && qemu.exitCode === sim.exitCode && !sim.timedOut && sim.stopNote === undefined;
+  return same ? undefined : { qemu, sim };
 }
 
 /** Boot the linked firmware `elf` (written to `elfPath` for QEMU) on `engine`. */
@@ -67,7 +69,8 @@ export async function bootFirmware(elf: Uint8Array, elfPath: string, board: Boar
   const qemu = await bootOnQemu(elfPath, board, timeoutMs);
   if (engine === 'qemu') return qemu;
   const sim = bootInSimulator(elf, elfPath, board, timeoutMs);
-  return differs(qemu, sim) ? { ...qemu, difference: { qemu, sim } } : qemu;
+  const difference = engineDifference(qemu, sim);
+  return difference === undefined ? qemu : { ...qemu, difference };
 }
 
 /** One boot in a line: exit code, the simulator's stop, and `lines` of console output. */

@@ -240,11 +240,12 @@ export class SelectionContext {
    * Whether the bound at [r9, #-4] can change while this function runs: an interrupt
    * handler may grow memory between the load into the bound register and a check, so a
    * failing check must look at the memory context again before it traps (memory.ts).
-   * A memory that cannot grow (maximum = initial pages) never needs that.
+   * A memory that cannot grow (maximum = initial pages) never needs that, nor does a
+   * firmware without Wasm interrupt handlers (target.interruptHandlers).
    */
   get boundMayGrow(): boolean {
     const memory = this.mod.memory;
-    return memory !== undefined && (memory.import !== undefined || memory.maxPages === undefined || memory.maxPages > memory.minPages);
+    return this.target.interruptHandlers === true && memory !== undefined && (memory.import !== undefined || memory.maxPages === undefined || memory.maxPages > memory.minPages);
   }
 
   /** (Re)load the memory bound: at entry, and after anything that may have grown memory. */
