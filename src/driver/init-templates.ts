@@ -143,7 +143,7 @@ output_dir = "${OUTPUT_DIR}"
 # opt_level = "s"       # -O0, -O1, -O2, -O3 or -Os
 # profile = "app.profile"
 #
-# Reserved (checked, not used yet): memory-mapped I/O the module is granted, and
+# Memory-mapped I/O the module is granted (besides the board's), and exported
 # interrupt handlers by IRQ line.
 # [peripherals]
 # uart0 = { base = 0x4000C000, size = 0x1000, access = "rw" }

@@ -24,6 +24,12 @@
 //   address in state.faultPc;
 // - after every load or store the block ends when cpu.attention is set (a write to the
 //   NVIC, or into code, which also drops the compiled blocks over the written page).
+// Tiers: a block start is interpreted until it has been entered `threshold` times; then
+// the JIT measures the block's length and keeps interpreting until the start has been
+// entered threshold x HEAT_PER_INSTRUCTION x length times in all. V8 spends longer
+// compiling (up to TurboFan) a long generated function than it saves on a few thousand
+// runs of it, so long blocks must prove they are hot loops first; short ones, whose
+// compile is cheap and whose dispatch saves most, compile early.
 // The run loop enters a block only when its whole length fits the chunk's instruction
 // and cycle budgets (maxCycles takes every data-dependent cost at its maximum), so chunk
 // boundaries, and so SysTick and interrupts, fall where the interpreter would put them.
@@ -66,6 +72,16 @@ export interface JitBlock {
 /** Longest block, in instructions (long blocks waste budget at chunk ends). */
 const MAX_BLOCK = 64;
 
+/**
+ * Entries per instruction of block length, in units of the threshold, before a block
+ * compiles (measured on the bench programs: a 64-instruction block run fewer than about
+ * 5000 times costs more to compile than it saves).
+ */
+const HEAT_PER_INSTRUCTION = Number(process.env.HPI ?? 1.5);
+
+/** Heat counters saturate here (Uint16Array): a block this hot compiles whatever its length. */
+const MAX_HEAT = 0xffff;
+
 const STRAIGHT_LINE = new Set([
   'add', 'adc', 'sub', 'sbc', 'rsb', 'adr', 'cmp', 'cmn', 'and', 'orr', 'eor', 'bic', 'orn', 'mov', 'mvn',
   'tst', 'teq', 'lsl', 'lsr', 'asr', 'ror', 'rrx', 'movt', 'mul', 'mla', 'mls', 'umull', 'smull', 'umlal', 'smlal',
@@ -95,9 +111,12 @@ export class Jit {
   /** Dense, so the lookup is two typed-array reads (a huge sparse JS array would be a dictionary). */
   private readonly compiled: JitBlock[] = [];
   private readonly flashHeat: Uint16Array;
+  /** Per halfword of flash: the heat at which the block there compiles, 0 until its length is known. */
+  private readonly flashNeed: Uint16Array;
   /** Blocks in RAM (rare: code copied or generated there). */
   private readonly ramBlocks = new Map<number, JitBlock | null>();
   private readonly ramHeat = new Map<number, number>();
+  private readonly ramNeed = new Map<number, number>();
 
   constructor(
     private readonly cache: DecodeCache,
@@ -107,6 +126,7 @@ export class Jit {
   ) {
     this.flashBlocks = new Int32Array(mem.flash.length >>> 1);
     this.flashHeat = new Uint16Array(mem.flash.length >>> 1);
+    this.flashNeed = new Uint16Array(mem.flash.length >>> 1);
   }
 
   /** The compiled block at `pc` once it is hot; undefined while cold or when none can start there. */
@@ -122,6 +142,12 @@ export class Jit {
         this.flashHeat[index] = heat;
         return undefined;
       }
+      let need = this.flashNeed[index]!;
+      if (need === 0) need = this.flashNeed[index] = this.heatToCompile(pc);
+      if (heat < need) {
+        this.flashHeat[index] = heat;
+        return undefined;
+      }
       const compiled = this.compile(pc);
       if (compiled === undefined) this.flashBlocks[index] = -1;
       else this.flashBlocks[index] = this.compiled.push(compiled);
@@ -134,7 +160,14 @@ export class Jit {
       this.ramHeat.set(pc, heat);
       return undefined;
     }
+    let need = this.ramNeed.get(pc);
+    if (need === undefined) this.ramNeed.set(pc, need = this.heatToCompile(pc));
+    if (heat < need) {
+      this.ramHeat.set(pc, heat);
+      return undefined;
+    }
     this.ramHeat.delete(pc);
+    this.ramNeed.delete(pc);
     const compiled = this.compile(pc);
     this.ramBlocks.set(pc, compiled ?? null);
     return compiled;
@@ -146,9 +179,18 @@ export class Jit {
       const blockEnd = block?.end ?? pc + 4;
       if (pc < end && blockEnd > start) this.ramBlocks.delete(pc);
     }
+    // A rewritten block may have another length: measure it again.
+    for (const pc of this.ramNeed.keys()) if (pc >= start && pc < end) this.ramNeed.delete(pc);
   }
 
-  private compile(start: number): JitBlock | undefined {
+  /** The entries of the block at `start`, compiled or not (scanning is cheap next to generating). */
+  private heatToCompile(start: number): number {
+    const length = Math.max(1, this.scan(start).entries.length);
+    return Math.min(MAX_HEAT, Math.ceil(this.threshold * HEAT_PER_INSTRUCTION * length));
+  }
+
+  /** The instructions of the block at `start` and whether its last one ends it (a branch or the like). */
+  private scan(start: number): { entries: { entry: CacheEntry; address: number }[]; end: number; terminated: boolean } {
     const entries: { entry: CacheEntry; address: number }[] = [];
     let address = start;
     let terminated = false;
@@ -164,8 +206,13 @@ export class Jit {
       entries.push({ entry, address });
       address += entry.size;
     }
+    return { entries, end: address, terminated };
+  }
+
+  private compile(start: number): JitBlock | undefined {
+    const { entries, end, terminated } = this.scan(start);
     if (entries.length === 0) return undefined;
-    return this.generate(entries, address, terminated);
+    return this.generate(entries, end, terminated);
   }
 
   private generate(entries: readonly { entry: CacheEntry; address: number }[], end: number, terminated: boolean): JitBlock {

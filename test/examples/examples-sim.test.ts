@@ -52,7 +52,7 @@ async function bothWays(example: string, input: string) {
   const board = projectOptions(example).board;
   const qemu = await runOnQemu(elf, board, { timeoutMs: QEMU_TIMEOUT_MS, input });
   const result = await simulateElfInteractive(readFileSync(elf), elf, board, { maxCycles: MAX_CYCLES, uartInput: UartInputQueue.of(Buffer.from(input, 'latin1')) });
-  return { qemu: { output: qemu.output, exit: qemu.exitCode }, sim: { output: result?.output, exit: result?.stop.kind === 'exit' ? result.stop.code : result?.stop.kind } };
+  return { qemu: { output: qemu.output, exit: qemu.exitCode }, sim: { output: result.output, exit: result.stop.kind === 'exit' ? result.stop.code : result.stop.kind } };
 }
 
 describe.each(['hello-c', 'hello-as', 'systick-timer'])('%s', (example) => {
@@ -107,7 +107,8 @@ describe('uart-echo typed at a terminal in `mcu-aot sim`', () => {
         if (output.endsWith('typed\n')) setTimeout(() => keys.write('\x03'), 50);
       },
     });
-    expect(run).toBeUndefined(); // interrupted
+    expect(run.interrupted).toBe(true);
+    expect(run.result.stop).toMatchObject({ kind: 'error', message: 'interrupted (Ctrl-C)' });
     expect(output).toBe(`${BANNER}typed\n`);
     expect(setRawMode.mock.calls).toEqual([[true], [false]]);
   }, BUILD_TIMEOUT_MS);

@@ -48,7 +48,7 @@ export function bootInSimulator(elf: Uint8Array, elfPath: string, board: Board, 
   const r = simulateElf(elf, elfPath, board, { maxInstructions });
   if (r.stop.kind === 'exit') return { output: r.output, exitCode: r.stop.code, timedOut: false };
   if (r.stop.kind === 'limit') return { output: r.output, exitCode: -1, timedOut: true };
-  return { output: r.output, exitCode: -1, timedOut: false, stopNote: `sim: ${describeStop(r.stop, maxInstructions)}` };
+  return { output: r.output, exitCode: -1, timedOut: false, stopNote: describeStop(r.stop, maxInstructions) };
 }
 
 /**

@@ -171,7 +171,7 @@ export async function runHarnessFirmware(ctx: FirmwareContext, module: CompiledM
     const mem = linked.linearMemory;
     return {
       ...parsed,
-      ...(boot.stopNote !== undefined && { otherLines: [...parsed.otherLines, boot.stopNote] }),
+      ...(boot.stopNote !== undefined && { otherLines: [...parsed.otherLines, `sim: ${boot.stopNote}`] }),
       exitCode: boot.exitCode,
       timedOut: boot.timedOut,
       ...(boot.difference !== undefined && { difference: boot.difference }),

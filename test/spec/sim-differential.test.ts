@@ -7,7 +7,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/driver/board.js';
-import { describeDifference, engineDifference, type Boot } from './boot-engine.js';
 import { totals } from './report.js';
 import { runSpec } from './runner.js';
 
@@ -38,27 +37,5 @@ describe('spec firmware: simulator against QEMU', () => {
       expect(totals(report.results).passed, report.file).toBeGreaterThanOrEqual(subset[report.file]!);
     }
     expect(reports.map((r) => r.file)).toEqual(Object.keys(subset).sort());
-  });
-});
-
-describe('engine difference', () => {
-  const boot = (output: string, exitCode = 0, extra: Partial<Boot> = {}): Boot => ({ output, exitCode, timedOut: false, ...extra });
-  it('is none for the same output and exit code', () => {
-    expect(engineDifference(boot('spec:ready\nspec:0 = 1\n'), boot('spec:ready\nspec:0 = 1\n'))).toBeUndefined();
-  });
-  it('is any other output, exit code or simulator stop', () => {
-    expect(engineDifference(boot('spec:0 = 1\n'), boot('spec:0 = 2\n'))).toBeDefined();
-    expect(engineDifference(boot('x\n', 0), boot('x\n', 3))).toBeDefined();
-    expect(engineDifference(boot('x\n', 0), boot('x\n', -1, { stopNote: 'sim: lockup at pc=0x100: x' }))).toBeDefined();
-    expect(engineDifference(boot('x\n', 0), boot('x\n', -1, { timedOut: true }))).toBeDefined();
-  });
-  it('is no difference when QEMU timed out: its output is cut anywhere', () => {
-    expect(engineDifference(boot('spec:ready\n', -1, { timedOut: true }), boot('spec:ready\nspec:0 = 1\n'))).toBeUndefined();
-  });
-  it('shows both boots from the first console line where they part', () => {
-    const diff = engineDifference(boot('spec:ready\nspec:0 = 1\nspec:end\n'), boot('spec:ready\nspec:0 = 2\nspec:end\n', 0))!;
-    expect(describeDifference(diff)).toBe('from console line 2: qemu exit 0: "spec:0 = 1" "spec:end" "" | sim exit 0: "spec:0 = 2" "spec:end" ""');
-    const stop = engineDifference(boot('a\n', 0), boot('a\n', -1, { stopNote: 'sim: lockup at pc=0x10: bad' }))!;
-    expect(describeDifference(stop)).toBe('same console output: qemu exit 0: (no more output) | sim sim: lockup at pc=0x10: bad: (no more output)');
   });
 });
