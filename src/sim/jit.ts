@@ -74,10 +74,10 @@ const MAX_BLOCK = 64;
 
 /**
  * Entries per instruction of block length, in units of the threshold, before a block
- * compiles (measured on the bench programs: a 64-instruction block run fewer than about
- * 5000 times costs more to compile than it saves).
+ * compiles (measured by CPU time on the bench programs: nettle-sha256's 56-64 instruction
+ * blocks, run about 3300 times each, cost more to compile than they save).
  */
-const HEAT_PER_INSTRUCTION = Number(process.env.HPI ?? 1.5);
+const HEAT_PER_INSTRUCTION = 4;
 
 /** Heat counters saturate here (Uint16Array): a block this hot compiles whatever its length. */
 const MAX_HEAT = 0xffff;
@@ -183,7 +183,7 @@ export class Jit {
     for (const pc of this.ramNeed.keys()) if (pc >= start && pc < end) this.ramNeed.delete(pc);
   }
 
-  /** The entries of the block at `start`, compiled or not (scanning is cheap next to generating). */
+  /** The entries at which the block at `start` compiles: threshold x HEAT_PER_INSTRUCTION x its length (scanning is cheap next to generating). */
   private heatToCompile(start: number): number {
     const length = Math.max(1, this.scan(start).entries.length);
     return Math.min(MAX_HEAT, Math.ceil(this.threshold * HEAT_PER_INSTRUCTION * length));

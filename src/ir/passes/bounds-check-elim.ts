@@ -73,11 +73,10 @@ function markBlock(func: IrFunction, id: BlockId, reach: Reach): Undo {
     // reach of the base, usable only when it proves that iadd x, c did not wrap (c < reach)
     const baseReach = sum === undefined ? undefined : reach.get(sum.base);
     const sumIsExact = sum !== undefined && baseReach !== undefined && sum.constant < baseReach;
-    if ((reach.get(addr) ?? 0) >= end || (sumIsExact && sum.constant + end <= baseReach)) {
-      inst.mem = { ...inst.mem, inBounds: true };
-      continue;
-    }
-    extend(addr, end);
+    const proven = (reach.get(addr) ?? 0) >= end || (sumIsExact && sum.constant + end <= baseReach);
+    if (proven) inst.mem = { ...inst.mem, inBounds: true };
+    extend(addr, end); // a proof or a passed check: addr + end <= B either way
+    if (proven) continue;
     if (sumIsExact) extend(sum.base, sum.constant + end);
   }
   return undo;
