@@ -8,16 +8,17 @@
 (module
   (global $x (mut i32) (i32.const 0))
 
-  ;; x checked first: x+4 and x+8 within its reach once x+12 is checked
+  ;; x checked first (reach 8): x+4 is in bounds; x+6 did not wrap (6 < 8), its check
+  ;; extends the reach to 10, so x+8 (16 bits) is in bounds too
   (func $near_first (param $x i32) (result i32)
     (i32.add
-      (i32.add (i32.load (local.get $x)) (i32.load (i32.add (global.get $x) (i32.const 12))))
-      (i32.add (i32.load (i32.add (global.get $x) (i32.const 8)))
-               (i32.load (i32.add (global.get $x) (i32.const 4))))))
+      (i32.add (i32.wrap_i64 (i64.load (local.get $x))) (i32.load (i32.add (local.get $x) (i32.const 4))))
+      (i32.add (i32.load (i32.add (local.get $x) (i32.const 6)))
+               (i32.load16_u (i32.add (local.get $x) (i32.const 8))))))
 
   (func $far_first (param $x i32) (result i32)
-    (i32.add (i32.load (i32.add (global.get $x) (i32.const 16)))
-             (i32.load (i32.add (global.get $x) (i32.const 8)))))
+    (i32.add (i32.load (i32.add (local.get $x) (i32.const 16)))
+             (i32.load (i32.add (local.get $x) (i32.const 8)))))
 
   (func (export "_start")
     (i32.store (i32.const 1024) (i32.const 1))
