@@ -44,6 +44,12 @@ __attribute__((section(".vectors"), used)) static void (*const vector_table[16])
 };
 
 __attribute__((noreturn)) void Reset_Handler(void) {
+#if defined(__ARM_FP)
+  /* gcc uses the FPU (even for integer code: moves through S registers) on M4F boards, and
+   * every FPU instruction is a UsageFault until CPACR grants full access to CP10/CP11. */
+  *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+  __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
   const uint32_t *src = __data_load;
   for (uint32_t *dst = __data_start; dst < __data_end;) *dst++ = *src++;
   for (uint32_t *dst = __bss_start; dst < __bss_end;) *dst++ = 0;
