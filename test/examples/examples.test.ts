@@ -117,13 +117,18 @@ describe('uart-echo through `mcu-aot run`', () => {
     const setRawMode = vi.fn();
     const terminal = Object.assign(keys, { isTTY: true, setRawMode }) as unknown as NodeJS.ReadStream;
     let output = '';
+    let typed = false;
     const exit = await run({
       ...projectOptions('uart-echo/lm3s6965'),
       timeoutMs: QEMU_TIMEOUT_MS,
       uartInput: terminal,
       onOutput: (chunk) => {
         output += chunk;
-        if (chunk.includes('uart-echo')) keys.write('typed\r');
+        // The banner may arrive split over several chunks: type once all of it is out.
+        if (!typed && output.startsWith(BANNER)) {
+          typed = true;
+          keys.write('typed\r');
+        }
         if (output.endsWith('typed\n')) keys.write('\x03');
       },
     });
